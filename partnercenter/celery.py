@@ -1,0 +1,22 @@
+"""The Celery app. Beat only sweeps: due times live in the database (see partnercenter.jobs)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnercenter.settings.base")
+
+app = Celery("partnercenter")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _setup_periodic_tasks(sender, **kwargs):
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        settings.PORTAL_SWEEP_INTERVAL,
+        sender.signature("partnercenter.sweep_due_jobs"),
+        name="sweep due jobs",
+    )

@@ -1,0 +1,135 @@
+"""Durable delayed jobs.
+
+A service schedules a job in the same transaction as the business row it acts on
+(`job_schedule(...)`). After commit a Celery message is published as a hint so that a job due now runs
+at once; if the broker is down or loses the message (a Redis FLUSHALL, a restart), beat's periodic
+`sweep_due_jobs` finds the row anyway. Every run locks the row with select_for_update(skip_locked=True)
+and re-checks that it is still pending, so a job delivered twice runs once. Handlers must themselves be
+idempotent (check the business state first), because a handler can succeed and its commit still fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.db import models, transaction
+
+from . import clock
+from .models import ScheduledJob
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[ScheduledJob], str | None]
+_HANDLERS: dict[str, Handler] = {}
+MAX_ATTEMPTS = 5
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that runs jobs of `kind`. Apps import their handlers in AppConfig.ready()."""
+
+    def register(fn: Handler) -> Handler:
+        _HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_HANDLERS)
+
+
+def job_schedule(
+    *, kind: str, obj: models.Model | None = None, due_at: dt.datetime | None = None, tenant=None
+) -> ScheduledJob:
+    """Store a job due at `due_at` (default: now). Call it inside the business transaction."""
+    if kind not in _HANDLERS:
+        raise ValueError(f"no handler registered for job kind {kind!r}")
+    job = ScheduledJob.objects.create(
+        kind=kind,
+        tenant=tenant,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        due_at=due_at or clock.now(),
+        created_at=clock.now(),
+    )
+    if job.due_at <= clock.now():
+        transaction.on_commit(lambda: publish(job.pk))
+    return job
+
+
+def job_cancel(*, kind: str, obj: models.Model) -> int:
+    return ScheduledJob.objects.filter(
+        kind=kind,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        status=ScheduledJob.Status.PENDING,
+    ).update(status=ScheduledJob.Status.CANCELLED, finished_at=clock.now())
+
+
+def publish(job_id: int) -> bool:
+    """Ask a worker to run the job now. Never raises: the beat sweep is the safety net."""
+    from .tasks import run_scheduled_job
+
+    try:
+        run_scheduled_job.apply_async(args=[job_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - broker down: the sweep will run it
+        log.warning("could not publish job %s (the sweep will run it): %s", job_id, exc)
+        return False
+    return True
+
+
+def job_run(job_id: int, *, force: bool = False) -> bool:
+    """Run one pending job if it is due (or at once with `force`). True when it ran to completion."""
+    now = clock.now()
+    with transaction.atomic():
+        rows = ScheduledJob.objects.select_for_update(skip_locked=True).filter(
+            pk=job_id, status=ScheduledJob.Status.PENDING
+        )
+        if not force:
+            rows = rows.filter(due_at__lte=now)
+        job = rows.first()
+        if job is None:
+            return False
+        job.attempts += 1
+        fn = _HANDLERS.get(job.kind)
+        try:
+            if fn is None:
+                raise LookupError(f"no handler registered for job kind {job.kind!r}")
+            with transaction.atomic():
+                result = fn(job)
+        except Exception as exc:  # noqa: BLE001 - recorded on the job, retried with backoff
+            log.exception("job %s (%s) failed", job.pk, job.kind)
+            job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if job.attempts >= MAX_ATTEMPTS:
+                job.status = ScheduledJob.Status.FAILED
+                job.finished_at = now
+            else:
+                job.due_at = now + dt.timedelta(minutes=2**job.attempts)
+            job.save(update_fields=["attempts", "last_error", "status", "finished_at", "due_at"])
+            return False
+        job.status = ScheduledJob.Status.DONE
+        job.finished_at = now
+        job.result = (result or "")[:255]
+        job.save(update_fields=["attempts", "status", "finished_at", "result"])
+    return True
+
+
+def due_job_ids(*, until: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    until = until or clock.now()
+    return list(
+        ScheduledJob.objects.filter(status=ScheduledJob.Status.PENDING, due_at__lte=until)
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def sweep(*, until: dt.datetime | None = None) -> int:
+    """Run every pending job due by `until` (default now). Returns how many ran."""
+    force = until is not None and until > clock.now()
+    ran = 0
+    for job_id in due_job_ids(until=until):
+        if job_run(job_id, force=force):
+            ran += 1
+    return ran

@@ -1,0 +1,162 @@
+"""The demo cast of SPEC §8: partners, customers and their sign-ins. Idempotent."""
+
+from __future__ import annotations
+
+import os
+
+from django.db import transaction
+
+from partnercenter import clock
+
+from .models import PartnerProfile, Program, ProgramMembership, Region, Role, Tenant, User
+
+DEMO_PASSWORD_DEFAULT = "partnercenter-demo"
+
+PARTNERS = [
+    {
+        "key": "contoso",
+        "domain": "contoso.onmicrosoft.com",
+        "name": "Contoso",
+        "legal_name": "Contoso Ltd.",
+        "mpn_id": "1234567",
+        "country": "United States",
+        "city": "Redmond",
+        "region": Region.NORTH_AMERICA,
+        "programs": [Program.DIRECT_BILL],
+        "offboarding": True,
+        "confirmed": True,
+        "users": [
+            ("admin@contoso.example", Role.GLOBAL_ADMIN, "Ana Contoso"),
+            ("sales@contoso.example", Role.SALES_AGENT, "Sam Sales"),
+        ],
+    },
+    {
+        "key": "fabrikam",
+        "domain": "fabrikamdistribution.onmicrosoft.com",
+        "name": "Fabrikam Distribution",
+        "legal_name": "Fabrikam Distribution Inc.",
+        "mpn_id": "2345678",
+        "country": "United States",
+        "city": "Seattle",
+        "region": Region.NORTH_AMERICA,
+        "programs": [Program.INDIRECT_PROVIDER],
+        "confirmed": True,
+        "description": "A cloud distributor serving resellers across North America.",
+        "services": {"offers_training": True, "offers_marketing": True, "offers_financing": True},
+        "users": [("admin@fabrikam.example", Role.GLOBAL_ADMIN, "Farah Fabrikam")],
+    },
+    {
+        "key": "northwind",
+        "domain": "northwindtraders.onmicrosoft.com",
+        "name": "Northwind Traders",
+        "legal_name": "Northwind Traders GmbH",
+        "mpn_id": "3456789",
+        "country": "Germany",
+        "city": "Berlin",
+        "region": Region.EUROPE,
+        "programs": [Program.INDIRECT_PROVIDER],
+        "confirmed": True,
+        "description": "A European distributor with financing programs for growing resellers.",
+        "services": {"offers_training": True, "offers_marketing": False, "offers_financing": True},
+        "users": [("admin@northwind.example", Role.GLOBAL_ADMIN, "Nils Northwind")],
+    },
+]
+
+CUSTOMERS = [
+    {
+        "key": "wingtip",
+        "domain": "wingtiptoys.onmicrosoft.com",
+        "name": "Wingtip Toys",
+        "users": [("admin@wingtip.example", "Wendy Wingtip")],
+    },
+    {
+        "key": "litware",
+        "domain": "litware.onmicrosoft.com",
+        "name": "Litware",
+        "users": [("admin@litware.example", "Liam Litware")],
+    },
+    {
+        "key": "tailspin",
+        "domain": "tailspintoys.onmicrosoft.com",
+        "name": "Tailspin Toys",
+        "users": [("admin@tailspin.example", "Tara Tailspin")],
+    },
+]
+
+OPS_EMAIL = "ops@portal.example"
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
+
+
+def _user(email: str, *, tenant: Tenant | None, role: str, name: str, password: str, **extra) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, tenant=tenant, role=role, display_name=name, **extra)
+    return user
+
+
+@transaction.atomic
+def seed() -> dict[str, Tenant]:
+    password = demo_password()
+    now = clock.now()
+    tenants: dict[str, Tenant] = {}
+    for spec in PARTNERS:
+        tenant, _ = Tenant.objects.get_or_create(
+            default_domain=spec["domain"],
+            defaults={"display_name": spec["name"], "kind": Tenant.Kind.PARTNER},
+        )
+        tenants[spec["key"]] = tenant
+        users = [
+            _user(email, tenant=tenant, role=role, name=name, password=password)
+            for email, role, name in spec["users"]
+        ]
+        profile, created = PartnerProfile.objects.get_or_create(
+            tenant=tenant,
+            defaults={
+                "legal_name": spec["legal_name"],
+                "mpn_id": spec["mpn_id"],
+                "primary_contact_email": spec["users"][0][0],
+                "mpn_account_email": f"mpn@{spec['key']}.example",
+                "country": spec["country"],
+                "city": spec["city"],
+                "region": spec["region"],
+                "description": spec.get("description", ""),
+                **spec.get("services", {}),
+            },
+        )
+        if created:
+            if spec.get("confirmed"):
+                profile.details_confirmed_at = now
+                profile.details_confirmed_by = users[0]
+            if spec.get("offboarding"):
+                profile.identified_for_offboarding = True
+                profile.identified_for_offboarding_at = now
+            profile.save()
+            for program in spec["programs"]:
+                ProgramMembership.objects.get_or_create(
+                    partner=profile, program=program, defaults={"joined_at": now}
+                )
+    for spec in CUSTOMERS:
+        tenant, _ = Tenant.objects.get_or_create(
+            default_domain=spec["domain"],
+            defaults={"display_name": spec["name"], "kind": Tenant.Kind.CUSTOMER},
+        )
+        tenants[spec["key"]] = tenant
+        for email, name in spec["users"]:
+            _user(email, tenant=tenant, role=Role.GLOBAL_ADMIN, name=name, password=password)
+    _user(OPS_EMAIL, tenant=None, role="", name="Ops", password=password, is_staff=True, is_superuser=True)
+    return tenants
+
+
+SIGN_INS = [
+    ("admin@contoso.example", "global admin of Contoso, a direct-bill partner identified for offboarding"),
+    ("sales@contoso.example", "sales agent of Contoso"),
+    ("admin@fabrikam.example", "global admin of Fabrikam Distribution, indirect provider (North America)"),
+    ("admin@northwind.example", "global admin of Northwind Traders, indirect provider (Europe)"),
+    ("admin@wingtip.example", "global admin of Wingtip Toys, an existing direct-bill customer of Contoso"),
+    ("admin@litware.example", "global admin of Litware, a Microsoft Store for Business customer of Contoso"),
+    ("admin@tailspin.example", "global admin of Tailspin Toys, a customer with no partner yet"),
+    ("ops@portal.example", "ops staff (Django admin at /admin/)"),
+]

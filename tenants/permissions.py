@@ -1,0 +1,54 @@
+"""Page access helpers: who may see a page. A refused page answers 403 with a readable reason."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .selectors import partner_profile_for
+
+
+def tenant_required(view):
+    """Signed in and a member of a tenant (ops staff without a tenant use Django admin)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.tenant_id:
+            raise PermissionDenied(
+                _("This page is for users of a partner or customer tenant. Ops staff use the admin site.")
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def partner_required(view):
+    """A user of a partner tenant; the view receives `request.partner_profile`."""
+
+    @tenant_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        profile = partner_profile_for(request.user)
+        if profile is None:
+            raise PermissionDenied(_("This page is for partner tenants."))
+        request.partner_profile = profile
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def global_admin_required(view):
+    """R1: a partner page only the global admin may use."""
+
+    @partner_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_global_admin:
+            raise PermissionDenied(_("Only a global admin of this tenant can use this page (R1)."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
