@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("enrollments/indirectreseller", api.EnrollmentView.as_view(), name="api-enrollment"),
+    path(
+        "enrollments/indirectreseller/agreement", api.AgreementView.as_view(), name="api-enrollment-agreement"
+    ),
+    path("compliance/csp/agreementstatus", api.AgreementStatusView.as_view(), name="api-agreement-status"),
+]

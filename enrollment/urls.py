@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enrollment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.enroll, name="enroll"),
+    path("agreement/", views.accept_agreement, name="accept_agreement"),
+    path("incentives/", views.incentives, name="incentives"),
+    path("incentives/<int:pk>/accept/", views.incentive_accept, name="incentive_accept"),
+]

@@ -1,0 +1,215 @@
+"""Ops screens. Approve and Reject are buttons on the enrollment page that call the services (so history,
+events and the approval email are written exactly as for the approval job). django-fsm's FSMAdminMixin is
+not used because it calls transitions directly and saves, skipping those services. Nothing here can delete
+an enrollment or its history or change a state by hand (R6)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from partnercenter.errors import DomainError
+
+from . import services
+from .forms import RejectForm
+from .models import Enrollment, EnrollmentState, EnrollmentTransition, IncentiveInvitation, IncentiveProgram
+
+
+class EnrollmentTransitionInline(admin.TabularInline):
+    model = EnrollmentTransition
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_state", "to_state", "actor_label", "actor", "reason"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+    verbose_name_plural = _("history (who, when, why)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=_("Approve the selected enrollments pending approval"))
+def approve_selected(modeladmin, request, queryset):
+    approved = 0
+    for enrollment in queryset.filter(state=EnrollmentState.PENDING_APPROVAL):
+        try:
+            services.enrollment_approve(enrollment_id=enrollment.pk, actor=request.user)
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{enrollment}: {exc.text}", messages.ERROR)
+        else:
+            approved += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d enrollment approved.", "%(n)d enrollments approved.", approved) % {"n": approved},
+        messages.SUCCESS if approved else messages.WARNING,
+    )
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    change_form_template = "admin/enrollment/enrollment/change_form.html"
+    list_display = [
+        "legal_name",
+        "mpn_id",
+        "tenant_domain",
+        "state",
+        "submitted_at",
+        "approval_policy",
+        "approval_due_at",
+        "approved_at",
+        "activated_at",
+    ]
+    list_filter = ["state", "approval_policy"]
+    search_fields = ["legal_name", "mpn_id", "tenant_domain", "primary_contact_email"]
+    list_select_related = ["partner"]
+    date_hierarchy = "submitted_at"
+    inlines = [EnrollmentTransitionInline]
+    actions = [approve_selected]
+    readonly_fields = [
+        "partner",
+        "state",
+        "legal_name",
+        "mpn_id",
+        "primary_contact_email",
+        "tenant_domain",
+        "submitted_by",
+        "submitted_at",
+        "approval_policy",
+        "approval_due_at",
+        "approved_at",
+        "rejected_at",
+        "rejection_reason",
+        "activated_at",
+        "activated_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # partners enroll themselves (R1, R2)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # states change only through Approve / Reject and the partner's own actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # R6, and the history is the record of who did what
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="enrollment_enrollment_approve",
+            ),
+            path(
+                "<path:object_id>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="enrollment_enrollment_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _can_decide(self, request) -> bool:
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and request.user.has_perm("enrollment.change_enrollment")
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_decide": self._can_decide(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def approve_view(self, request, object_id):
+        if not self._can_decide(request):
+            raise PermissionDenied
+        enrollment = get_object_or_404(Enrollment, pk=object_id)
+        if request.method == "POST":
+            try:
+                services.enrollment_approve(enrollment_id=enrollment.pk, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, exc.text, messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Enrollment approved; the primary contact is emailed."), messages.SUCCESS
+                )
+        return redirect(reverse("admin:enrollment_enrollment_change", args=[enrollment.pk]))
+
+    def reject_view(self, request, object_id):
+        if not self._can_decide(request):
+            raise PermissionDenied
+        enrollment = get_object_or_404(Enrollment, pk=object_id)
+        form = RejectForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.enrollment_reject(
+                    enrollment_id=enrollment.pk, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as exc:
+                self.message_user(request, exc.text, messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Enrollment rejected; the partner may enroll again."), messages.SUCCESS
+                )
+            return redirect(reverse("admin:enrollment_enrollment_change", args=[enrollment.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": enrollment,
+            "form": form,
+            "title": _("Reject enrollment"),
+        }
+        return TemplateResponse(request, "admin/enrollment/enrollment/reject.html", context)
+
+
+@admin.register(IncentiveInvitation)
+class IncentiveInvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "partner",
+        "state",
+        "due_at",
+        "sent_at",
+        "email",
+        "expires_at",
+        "enrolled_at",
+        "expired_at",
+    ]
+    list_filter = ["state"]
+    search_fields = ["partner__legal_name", "partner__mpn_id", "email"]
+    list_select_related = ["partner"]
+    readonly_fields = [
+        "enrollment",
+        "partner",
+        "state",
+        "email",
+        "due_at",
+        "sent_at",
+        "expires_at",
+        "enrolled_at",
+        "enrolled_by",
+        "expired_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # scheduled by activation (R19)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IncentiveProgram)
+class IncentiveProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "program", "period_end", "is_active"]
+    list_filter = ["program", "is_active"]
+    search_fields = ["name", "code"]

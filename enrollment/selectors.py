@@ -1,0 +1,197 @@
+"""Reads for enrollment and incentives, always scoped to the acting partner's profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnercenter import clock
+from tenants.models import PartnerProfile, Program, ProgramMembership
+
+from .models import Enrollment, EnrollmentState, IncentiveInvitation, IncentiveProgram
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why the partner cannot enroll yet: the rule, a stable code and plain words (page, API, events)."""
+
+    rule: str
+    code: str
+    message: str
+
+    def as_data(self) -> dict:
+        return {"rule": self.rule, "code": self.code, "description": str(self.message)}
+
+
+NOT_GLOBAL_ADMIN = "not_global_admin"
+NOT_DIRECT_BILL = "not_direct_bill"
+NOT_IDENTIFIED_FOR_OFFBOARDING = "not_identified_for_offboarding"
+PROFILE_NOT_CONFIRMED = "profile_not_confirmed"
+ENROLLMENT_OPEN = "enrollment_open"
+ALREADY_INDIRECT_RESELLER = "already_indirect_reseller"
+
+_MESSAGES = {
+    NOT_GLOBAL_ADMIN: gettext_lazy(
+        "Only a global admin of your tenant can enroll. Ask your global admin to enroll."
+    ),
+    NOT_DIRECT_BILL: gettext_lazy(
+        "Your organization is not a CSP direct-bill partner. Enrolling with your existing tenant is only "
+        "offered to direct-bill partners."
+    ),
+    NOT_IDENTIFIED_FOR_OFFBOARDING: gettext_lazy(
+        "Your organization has not been identified for direct bill offboarding. Only identified "
+        "direct-bill partners can enroll with their existing tenant."
+    ),
+    PROFILE_NOT_CONFIRMED: gettext_lazy(
+        "Your partner profile and MPN ID have not been confirmed as current. Confirm them on the "
+        "Partner profile page first."
+    ),
+    ENROLLMENT_OPEN: gettext_lazy(
+        "You already have an indirect reseller enrollment in progress. Its status is shown below."
+    ),
+    ALREADY_INDIRECT_RESELLER: gettext_lazy(
+        "Your organization is already an indirect reseller. Enrollment cannot be undone or repeated."
+    ),
+}
+
+_RULES = {
+    NOT_GLOBAL_ADMIN: "R1",
+    NOT_DIRECT_BILL: "R3",
+    NOT_IDENTIFIED_FOR_OFFBOARDING: "R3",
+    PROFILE_NOT_CONFIRMED: "R2",
+    ENROLLMENT_OPEN: "§4",
+    ALREADY_INDIRECT_RESELLER: "R6",
+}
+
+
+def reason(code: str) -> Reason:
+    return Reason(rule=_RULES[code], code=code, message=_MESSAGES[code])
+
+
+def enrollment_current(profile: PartnerProfile | None) -> Enrollment | None:
+    """The partner's latest enrollment: the open or active one if any (there is at most one), else the
+    latest rejected one."""
+    if profile is None:
+        return None
+    return Enrollment.objects.filter(partner=profile).order_by("-submitted_at", "-id").first()
+
+
+def eligibility_reasons(
+    *, profile: PartnerProfile, user, programs: dict | None = None, current: Enrollment | None = None
+) -> list[Reason]:
+    """Every reason, in plain words, why `user` cannot enroll `profile` now (R1–R3, one open enrollment,
+    R6). An empty list means "Enroll now" is offered."""
+    if programs is None:
+        programs = {m.program: m for m in ProgramMembership.objects.filter(partner=profile)}
+    if current is None:
+        current = enrollment_current(profile)
+    reasons: list[Reason] = []
+    if not user.is_global_admin or user.tenant_id != profile.tenant_id:
+        reasons.append(reason(NOT_GLOBAL_ADMIN))
+    if Program.INDIRECT_RESELLER in programs or (current and current.state == EnrollmentState.ACTIVE):
+        reasons.append(reason(ALREADY_INDIRECT_RESELLER))
+        return reasons
+    if Program.DIRECT_BILL not in programs:
+        reasons.append(reason(NOT_DIRECT_BILL))
+    if not profile.identified_for_offboarding:
+        reasons.append(reason(NOT_IDENTIFIED_FOR_OFFBOARDING))
+    if profile.details_confirmed_at is None:
+        reasons.append(reason(PROFILE_NOT_CONFIRMED))
+    if current is not None and current.is_open:
+        reasons.append(reason(ENROLLMENT_OPEN))
+    return reasons
+
+
+def enrollment_history(enrollment: Enrollment | None):
+    if enrollment is None:
+        return []
+    return list(enrollment.transitions.select_related("actor").order_by("created_at", "id"))
+
+
+def enrollment_status_row(profile: PartnerProfile | None, rows: list[dict]) -> list[dict]:
+    """Program info (R4): the indirect reseller row shows the enrollment's status at any time."""
+    current = enrollment_current(profile)
+    if current is None:
+        return rows
+    for row in rows:
+        if row["program"] != Program.INDIRECT_RESELLER:
+            continue
+        if row.get("membership") is not None:
+            if current.state == EnrollmentState.ACTIVE and current.activated_at:
+                row["note"] = _("Agreement accepted on %(date)s.") % {
+                    "date": date_format(current.activated_at, "DATE_FORMAT")
+                }
+            continue
+        state = current.state
+        if state == EnrollmentState.PENDING_APPROVAL:
+            row["status_label"] = _("Pending approval")
+            row["status_class"] = "pending"
+            row["since"] = current.submitted_at
+            if current.approval_due_at:
+                row["note"] = _("Approval expected by %(date)s (up to 5 business days).") % {
+                    "date": date_format(current.approval_due_at, "DATE_FORMAT")
+                }
+            else:
+                row["note"] = _("Waiting for review by Partner Center staff (up to 5 business days).")
+        elif state == EnrollmentState.APPROVED:
+            row["status_label"] = _("Approved")
+            row["status_class"] = "approved"
+            row["since"] = current.approved_at
+            row["note"] = _("Accept the indirect reseller agreement on the Overview page to finish.")
+        elif state == EnrollmentState.REJECTED:
+            row["status_label"] = _("Rejected")
+            row["status_class"] = "rejected"
+            row["since"] = current.rejected_at
+            row["note"] = _("Reason: %(reason)s You can enroll again.") % {"reason": current.rejection_reason}
+        elif state == EnrollmentState.ACTIVE:
+            row["status_label"] = _("Active")
+            row["status_class"] = "active"
+            row["since"] = current.activated_at
+    return rows
+
+
+def agreement_pending(profile: PartnerProfile | None) -> Enrollment | None:
+    """The approved enrollment whose agreement waits for "Accept and continue" (R5), if any."""
+    if profile is None:
+        return None
+    return Enrollment.objects.filter(partner=profile, state=EnrollmentState.APPROVED).first()
+
+
+def agreement_signed(profile: PartnerProfile) -> bool:
+    return Enrollment.objects.filter(partner=profile, state=EnrollmentState.ACTIVE).exists()
+
+
+def incentive_invitations_for(profile: PartnerProfile):
+    return (
+        IncentiveInvitation.objects.filter(partner=profile)
+        .select_related("enrollment")
+        .order_by("-created_at")
+    )
+
+
+def incentive_invitation_for(profile: PartnerProfile, invitation_id) -> IncentiveInvitation | None:
+    try:
+        return IncentiveInvitation.objects.filter(partner=profile, pk=int(invitation_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def direct_bill_incentives_for(
+    profile: PartnerProfile, programs: dict | None = None
+) -> list[IncentiveProgram]:
+    """R19: the direct-bill incentive programs this tenant is still eligible for — those of a program it
+    is an active member of, still offered and not closed."""
+    if programs is None:
+        programs = {m.program: m for m in ProgramMembership.objects.filter(partner=profile)}
+    membership = programs.get(Program.DIRECT_BILL)
+    if membership is None or membership.status != ProgramMembership.Status.ACTIVE:
+        return []
+    today = clock.now().date()
+    return [
+        p
+        for p in IncentiveProgram.objects.filter(is_active=True, program=Program.DIRECT_BILL).order_by("name")
+        if p.period_end is None or p.period_end >= today
+    ]

@@ -1,0 +1,49 @@
+"""R6, no rollback, enforced below every page, API and admin screen: whatever code path tries to delete
+or downgrade an active indirect reseller's membership, enrollment or history, the write is refused."""
+
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import ProgramMembership
+
+from .models import Enrollment, EnrollmentState, EnrollmentTransition
+from .services import indirect_reseller_membership_guard
+
+
+@receiver(pre_delete, sender=ProgramMembership, dispatch_uid="enrollment.r6.membership_delete")
+def _membership_delete(sender, instance, **kwargs):
+    indirect_reseller_membership_guard(instance)
+
+
+@receiver(pre_save, sender=ProgramMembership, dispatch_uid="enrollment.r6.membership_save")
+def _membership_save(sender, instance, **kwargs):
+    if instance.pk is None:
+        return
+    old = ProgramMembership.objects.filter(pk=instance.pk).values("program", "status", "partner_id").first()
+    if old is None or old["program"] != "indirect_reseller":
+        return
+    if (
+        instance.program != old["program"]
+        or instance.status != ProgramMembership.Status.ACTIVE
+        or instance.partner_id != old["partner_id"]
+    ):
+        stored = ProgramMembership(pk=instance.pk, partner_id=old["partner_id"], program=old["program"])
+        indirect_reseller_membership_guard(stored)
+
+
+@receiver(pre_delete, sender=Enrollment, dispatch_uid="enrollment.r6.enrollment_delete")
+def _enrollment_delete(sender, instance, **kwargs):
+    if instance.state == EnrollmentState.ACTIVE:
+        from partnercenter.errors import Forbidden
+
+        raise Forbidden(
+            _("An active indirect reseller enrollment cannot be deleted (no rollback)."), rule="R6"
+        )
+
+
+@receiver(pre_delete, sender=EnrollmentTransition, dispatch_uid="enrollment.r6.history_delete")
+def _history_delete(sender, instance, **kwargs):
+    from partnercenter.errors import Forbidden
+
+    raise Forbidden(_("Enrollment history cannot be deleted."), rule="R6")

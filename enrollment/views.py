@@ -1,0 +1,112 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnercenter.errors import DomainError
+from tenants.models import Program
+from tenants.permissions import partner_required
+from tenants.selectors import programs_for
+
+from . import selectors, services
+from .forms import EnrollForm
+
+
+@partner_required
+def enroll(request):
+    """The enrollment page: status and history, every reason the partner cannot enroll yet (R1–R3), the
+    partner details (R2), the no-rollback warning (R6) and "Enroll now"."""
+    profile = request.partner_profile
+    form = EnrollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_submit(profile=profile, user=request.user)
+        except services.NotEligible as exc:
+            codes = {r.code for r in exc.reasons}
+            if codes & {selectors.ENROLLMENT_OPEN, selectors.ALREADY_INDIRECT_RESELLER}:
+                # A second click or a second tab: the first one already enrolled.
+                messages.info(request, _("Your enrollment was already submitted. Its status is shown below."))
+            else:
+                messages.error(request, exc.text)
+            return redirect("enrollment:enroll")
+        except DomainError as exc:
+            messages.error(request, exc.text)
+            return redirect("enrollment:enroll")
+        messages.success(request, _("Your indirect reseller enrollment was submitted."))
+        return redirect("enrollment:enroll")
+    programs = programs_for(profile)
+    current = selectors.enrollment_current(profile)
+    reasons = selectors.eligibility_reasons(
+        profile=profile, user=request.user, programs=programs, current=current
+    )
+    status_row = selectors.enrollment_status_row(
+        profile,
+        [{"program": Program.INDIRECT_RESELLER, "membership": programs.get(Program.INDIRECT_RESELLER)}],
+    )[0]
+    return render(
+        request,
+        "enrollment/enroll.html",
+        {
+            "profile": profile,
+            "current": current,
+            "status_row": status_row,
+            "history": selectors.enrollment_history(current),
+            "reasons": reasons,
+            "reason_codes": {r.code for r in reasons},
+            "can_enroll": not reasons,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@partner_required
+def accept_agreement(request):
+    """ "Accept and continue" (R5)."""
+    try:
+        services.enrollment_accept_agreement(profile=request.partner_profile, user=request.user)
+    except DomainError as exc:
+        if exc.message == services.AGREEMENT_ALREADY_ACCEPTED:
+            messages.info(request, exc.message)
+        else:
+            messages.error(request, exc.text)
+        return redirect("overview")
+    messages.success(
+        request,
+        _("You accepted the indirect reseller agreement. Your organization is now an indirect reseller."),
+    )
+    return redirect("profile")
+
+
+@partner_required
+def incentives(request):
+    """R19: the indirect reseller incentive invitation and, separately, the direct-bill incentive programs."""
+    profile = request.partner_profile
+    programs = programs_for(profile)
+    return render(
+        request,
+        "enrollment/incentives.html",
+        {
+            "profile": profile,
+            "invitations": selectors.incentive_invitations_for(profile),
+            "direct_bill_programs": selectors.direct_bill_incentives_for(profile, programs),
+            "is_direct_bill": Program.DIRECT_BILL in programs,
+            "is_indirect_reseller": Program.INDIRECT_RESELLER in programs,
+            "can_accept": request.user.is_global_admin,
+        },
+    )
+
+
+@require_POST
+@partner_required
+def incentive_accept(request, pk: int):
+    try:
+        services.incentive_invitation_accept(
+            profile=request.partner_profile, user=request.user, invitation_id=pk
+        )
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("You enrolled in the indirect reseller incentives."))
+    return redirect("enrollment:incentives")
