@@ -147,6 +147,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # How often beat sweeps due jobs (seconds).
 PORTAL_SWEEP_INTERVAL = env.float("PORTAL_SWEEP_INTERVAL", default=10.0)
+# Extra modules every worker imports at start (comma-separated), e.g. job handlers of a plug-in.
+CELERY_IMPORTS = env.list("CELERY_IMPORTS", default=[])
 
 # --- REST API
 REST_FRAMEWORK = {

@@ -1,7 +1,9 @@
 """Test settings: the same code, fast hashing, mail captured in memory, tasks run inline."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, VAR_DIR, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,3 +17,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
+
+# SQLite: a test database in a file, not in memory, so that a real Celery worker process started by the
+# integration tests (tests/integration/conftest.py) sees the test's data. One file per test process, so
+# parallel runs (pytest-xdist, several checkouts sharing var/) never meet; Django deletes it at the end.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    (VAR_DIR / "test-db").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db" / f"test-{os.getpid()}.sqlite3")}
