@@ -1,0 +1,121 @@
+"""Ops views of customers. State changes go through the portal's services (which record events), so
+relationship, order and subscription states are read-only here; the audit log shows their history."""
+
+from django.contrib import admin
+
+from .models import (
+    CustomerAccount,
+    CustomerInvitation,
+    CustomerUser,
+    LicenseAssignment,
+    Offer,
+    Order,
+    ResellerRelationship,
+    Subscription,
+)
+
+
+class RelationshipInline(admin.TabularInline):
+    model = ResellerRelationship
+    fk_name = "customer"
+    extra = 0
+    can_delete = False
+    fields = ["partner", "kind", "provider", "delegated_admin", "status", "source", "established_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CustomerAccount)
+class CustomerAccountAdmin(admin.ModelAdmin):
+    list_display = ["company_name", "tenant", "store_for_business", "created_by_partner", "created_at"]
+    list_filter = ["store_for_business"]
+    search_fields = ["company_name", "tenant__default_domain", "tenant__id"]
+    list_select_related = ["tenant", "created_by_partner"]
+    raw_id_fields = ["tenant", "created_by_partner"]
+    inlines = [RelationshipInline]
+
+
+@admin.register(ResellerRelationship)
+class ResellerRelationshipAdmin(admin.ModelAdmin):
+    list_display = ["customer", "partner", "kind", "provider", "delegated_admin", "status", "established_at"]
+    list_filter = ["kind", "status", "source", "delegated_admin"]
+    search_fields = [
+        "customer__company_name",
+        "partner__legal_name",
+        "partner__mpn_id",
+        "provider__legal_name",
+    ]
+    list_select_related = ["customer", "partner", "provider"]
+    readonly_fields = [f.name for f in ResellerRelationship._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CustomerInvitation)
+class CustomerInvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "reseller",
+        "provider",
+        "status",
+        "include_delegated_admin",
+        "created_at",
+        "expires_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["reseller__legal_name", "provider__legal_name", "email_to"]
+    list_select_related = ["reseller", "provider"]
+    readonly_fields = [f.name for f in CustomerInvitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["name", "id", "category", "billing", "unit_price", "currency", "term_months", "is_active"]
+    list_filter = ["category", "billing", "is_active"]
+    search_fields = ["name", "id"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["id", "customer", "placed_by", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["customer__company_name", "placed_by__legal_name", "id"]
+    list_select_related = ["customer", "placed_by"]
+    readonly_fields = [f.name for f in Order._meta.fields]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = [
+        "friendly_name",
+        "customer",
+        "quantity",
+        "status",
+        "auto_renew",
+        "term_end",
+        "partner_on_record",
+    ]
+    list_filter = ["status", "auto_renew", "offer__category"]
+    search_fields = ["customer__company_name", "friendly_name", "id"]
+    list_select_related = ["customer", "partner_on_record"]
+    readonly_fields = [f.name for f in Subscription._meta.fields]
+
+
+@admin.register(CustomerUser)
+class CustomerUserAdmin(admin.ModelAdmin):
+    list_display = ["user_principal_name", "display_name", "customer", "state"]
+    search_fields = ["user_principal_name", "display_name", "customer__company_name"]
+    list_select_related = ["customer"]
+
+
+@admin.register(LicenseAssignment)
+class LicenseAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "subscription", "assigned_at"]
+    list_select_related = ["user", "subscription"]
+    raw_id_fields = ["user", "subscription"]

@@ -1,0 +1,266 @@
+"""Reads for customers. Every read takes the acting partner (or customer tenant) and filters by it: a
+customer the partner has no active relationship with does not exist for it (404)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from partnercenter.errors import NotFound
+from tenants.models import PartnerProfile, Partnership, Program, Tenant
+
+from .models import (
+    CustomerAccount,
+    CustomerInvitation,
+    CustomerUser,
+    LicenseAssignment,
+    Offer,
+    Order,
+    RelationshipKind,
+    ResellerRelationship,
+    Subscription,
+)
+
+ACTIVE = ResellerRelationship.Status.ACTIVE
+
+
+def _mine(profile: PartnerProfile) -> Q:
+    return Q(status=ACTIVE) & (Q(partner=profile) | Q(provider=profile))
+
+
+@dataclass
+class CustomerAccess:
+    """What one partner may do for one customer, from its active relationships with it."""
+
+    profile: PartnerProfile
+    customer: CustomerAccount
+    relationships: list[ResellerRelationship] = field(default_factory=list)
+
+    @property
+    def direct(self) -> ResellerRelationship | None:
+        return next(
+            (
+                r
+                for r in self.relationships
+                if r.kind == RelationshipKind.DIRECT and r.partner_id == self.profile.pk
+            ),
+            None,
+        )
+
+    @property
+    def as_reseller(self) -> ResellerRelationship | None:
+        return next(
+            (
+                r
+                for r in self.relationships
+                if r.kind == RelationshipKind.INDIRECT and r.partner_id == self.profile.pk
+            ),
+            None,
+        )
+
+    @property
+    def as_provider(self) -> list[ResellerRelationship]:
+        return [r for r in self.relationships if r.provider_id == self.profile.pk]
+
+    @property
+    def admin_relationships(self) -> list[ResellerRelationship]:
+        """Relationships that give admin rights on the customer's users and licenses (R12: the reseller,
+        with delegated admin privileges; a direct-bill reseller of record likewise)."""
+        return [r for r in self.relationships if r.partner_id == self.profile.pk and r.delegated_admin]
+
+    @property
+    def can_manage_users(self) -> bool:
+        return bool(self.admin_relationships)
+
+    @property
+    def can_order_direct(self) -> bool:
+        return self.direct is not None
+
+    @property
+    def can_order_as_provider(self) -> bool:
+        return bool(self.as_provider)
+
+    def manages(self, subscription: Subscription) -> bool:
+        return any(r.pk == subscription.relationship_id for r in self.relationships)
+
+
+def uuid_or_404(value) -> uuid.UUID:
+    """A malformed id is simply an unknown one."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise NotFound()
+
+
+def customer_access(*, profile: PartnerProfile, customer_id) -> CustomerAccess:
+    """The customer (by tenant id) as seen by `profile`; NotFound when it has no active relationship."""
+    rels = list(
+        ResellerRelationship.objects.filter(
+            _mine(profile), customer__tenant_id=uuid_or_404(customer_id)
+        ).select_related("customer__tenant", "partner__tenant", "provider__tenant")
+    )
+    if not rels:
+        raise NotFound()
+    return CustomerAccess(profile=profile, customer=rels[0].customer, relationships=rels)
+
+
+def customers_for_partner(
+    *,
+    profile: PartnerProfile,
+    q: str = "",
+    company_prefix: str = "",
+    domain_prefix: str = "",
+    relationship: str = "",
+    provider_id: int | None = None,
+    reseller_tenant_id: str = "",
+) -> QuerySet[CustomerAccount]:
+    """The partner's customers: those with an active relationship where it is reseller or provider."""
+    mine = ResellerRelationship.objects.filter(_mine(profile), customer=OuterRef("pk"))
+    if relationship in (RelationshipKind.DIRECT, RelationshipKind.INDIRECT):
+        mine = mine.filter(kind=relationship)
+    if provider_id:
+        mine = mine.filter(provider_id=provider_id)
+    if reseller_tenant_id:
+        mine = mine.filter(kind=RelationshipKind.INDIRECT, partner__tenant_id=reseller_tenant_id)
+    qs = CustomerAccount.objects.filter(Exists(mine)).select_related("tenant")
+    if q:
+        qs = qs.filter(Q(company_name__icontains=q) | Q(tenant__default_domain__icontains=q))
+    if company_prefix:
+        qs = qs.filter(company_name__istartswith=company_prefix)
+    if domain_prefix:
+        qs = qs.filter(tenant__default_domain__istartswith=domain_prefix)
+    return qs.order_by("company_name", "pk")
+
+
+def with_list_details(qs: QuerySet[CustomerAccount], *, profile: PartnerProfile) -> QuerySet[CustomerAccount]:
+    """Everything an expanded row shows (account, services, users, licenses) in a fixed number of
+    queries, whatever the page length."""
+    return qs.prefetch_related(
+        Prefetch(
+            "relationships",
+            queryset=ResellerRelationship.objects.filter(_mine(profile)).select_related(
+                "partner", "provider"
+            ),
+            to_attr="my_relationships",
+        ),
+        Prefetch(
+            "subscriptions",
+            queryset=Subscription.objects.exclude(status=Subscription.Status.DELETED)
+            .select_related("offer")
+            .annotate(assigned=Count("licenses")),
+            to_attr="all_subscriptions",
+        ),
+        Prefetch("users", queryset=CustomerUser.objects.annotate(license_count=Count("licenses"))),
+    )
+
+
+def relationships_for_customer(*, customer_tenant: Tenant) -> QuerySet[ResellerRelationship]:
+    """A customer tenant's own view of its partners (the "Partner relationships" page)."""
+    return (
+        ResellerRelationship.objects.filter(customer__tenant=customer_tenant)
+        .select_related("partner__tenant", "provider__tenant")
+        .annotate(
+            active_subscriptions=Count(
+                "subscriptions", filter=Q(subscriptions__status=Subscription.Status.ACTIVE)
+            )
+        )
+        .order_by("status", "-established_at")
+    )
+
+
+def customer_account_of(tenant: Tenant) -> CustomerAccount | None:
+    return CustomerAccount.objects.filter(tenant=tenant).first()
+
+
+def subscriptions_for(*, access: CustomerAccess) -> QuerySet[Subscription]:
+    """The customer's subscriptions under the partner's relationships with it."""
+    return (
+        Subscription.objects.filter(relationship__in=[r.pk for r in access.relationships])
+        .exclude(status=Subscription.Status.DELETED)
+        .select_related("offer", "partner_on_record", "relationship")
+        .annotate(assigned=Count("licenses"))
+        .order_by("created_at", "id")
+    )
+
+
+def subscription_for(*, access: CustomerAccess, subscription_id) -> Subscription:
+    sub = subscriptions_for(access=access).filter(pk=uuid_or_404(subscription_id)).first()
+    if sub is None:
+        raise NotFound()
+    return sub
+
+
+def orders_for(*, access: CustomerAccess) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(relationship__in=[r.pk for r in access.relationships])
+        .select_related("placed_by", "created_by")
+        .order_by("-created_at")
+    )
+
+
+def users_for(*, access: CustomerAccess) -> QuerySet[CustomerUser]:
+    return (
+        CustomerUser.objects.filter(customer=access.customer)
+        .prefetch_related(
+            Prefetch("licenses", queryset=LicenseAssignment.objects.select_related("subscription__offer"))
+        )
+        .order_by("display_name", "user_principal_name")
+    )
+
+
+def user_for(*, access: CustomerAccess, user_id) -> CustomerUser:
+    user = users_for(access=access).filter(pk=uuid_or_404(user_id)).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def offers_catalog() -> QuerySet[Offer]:
+    return Offer.objects.filter(is_active=True).order_by("category", "name")
+
+
+def partnered_providers(*, reseller: PartnerProfile) -> QuerySet[PartnerProfile]:
+    """Providers with an active partnership with this reseller (R10), for "Invite new customers"."""
+    return (
+        PartnerProfile.objects.filter(
+            reseller_partnerships__reseller=reseller,
+            reseller_partnerships__status=Partnership.Status.ACTIVE,
+            programs__program=Program.INDIRECT_PROVIDER,
+        )
+        .select_related("tenant")
+        .distinct()
+        .order_by("legal_name")
+    )
+
+
+def partnered_resellers(*, provider: PartnerProfile) -> QuerySet[PartnerProfile]:
+    """Resellers with an active partnership with this provider, for provider-created tenants (R13)."""
+    return (
+        PartnerProfile.objects.filter(
+            provider_partnerships__provider=provider, provider_partnerships__status=Partnership.Status.ACTIVE
+        )
+        .select_related("tenant")
+        .distinct()
+        .order_by("legal_name")
+    )
+
+
+def invitations_sent(*, reseller: PartnerProfile) -> QuerySet[CustomerInvitation]:
+    return (
+        CustomerInvitation.objects.filter(reseller=reseller)
+        .select_related("provider", "customer", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def invitation_of(*, reseller: PartnerProfile, invitation_id) -> CustomerInvitation:
+    inv = (
+        invitations_sent(reseller=reseller).filter(pk=invitation_id).first()
+        if str(invitation_id).isdigit()
+        else None
+    )
+    if inv is None:
+        raise NotFound()
+    return inv
