@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import Region
+
+SERVICE_CHOICES = [
+    ("", _("Any service")),
+    ("training", _("Technical training and assistance")),
+    ("marketing", _("Marketing help")),
+    ("financing", _("Financing and credit terms")),
+]
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("Any region")), *Region.choices]
+    )
+    service = forms.ChoiceField(label=_("Services offered"), required=False, choices=SERVICE_CHOICES)
+
+    def values(self) -> dict:
+        """Valid filters; anything invalid is ignored rather than breaking the page."""
+        if not self.is_valid():
+            return {"q": "", "region": "", "service": ""}
+        return {k: (self.cleaned_data.get(k) or "").strip() for k in ("q", "region", "service")}
+
+
+class DraftEmailForm(forms.Form):
+    """The invitation email: editable, but the personalized link must stay in the body."""
+
+    to = forms.EmailField(
+        label=_("Reseller email address"),
+        required=True,
+        max_length=254,
+        help_text=_("Needed only to send through the portal."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "data-draft": "to"}),
+    )
+    subject = forms.CharField(
+        label=_("Subject"), max_length=255, widget=forms.TextInput(attrs={"data-draft": "subject"})
+    )
+    body = forms.CharField(
+        label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 14, "data-draft": "body"})
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args, url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url = url
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if self.url and self.url not in body:
+            raise forms.ValidationError(
+                _("The invitation link must stay in the message: %(url)s"), params={"url": self.url}
+            )
+        return body
+
+
+INVITATION_STATUS_CHOICES = [
+    ("", _("All statuses")),
+    ("pending", _("Pending")),
+    ("accepted", _("Accepted")),
+    ("declined", _("Declined")),
+    ("revoked", _("Revoked")),
+    ("expired", _("Expired")),
+]
+
+
+class InvitationFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=INVITATION_STATUS_CHOICES)
+
+    def value(self) -> str:
+        return self.cleaned_data.get("status", "") if self.is_valid() else ""

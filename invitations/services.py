@@ -1,0 +1,588 @@
+"""Writes for partnership invitations and partnerships (R1, R9, R10).
+
+Rule chosen for who may accept a link (documented in docs/walkthrough-providers.md): as in Partner
+Center, whoever opens the link and is the **global admin of an active indirect reseller** may accept it,
+once. The provider itself, customer tenants, partners not (yet) enrolled as indirect resellers and
+users who are not global admins are refused with the reason. An invitation listed on a reseller's
+Indirect providers page (because it was sent to one of that tenant's addresses) can also be accepted
+from there, by the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter import clock, events, jobs
+from partnercenter.emails import email_send
+from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
+from partnercenter.models import SentEmail
+from partnercenter.tokens import token_hash, token_new
+from tenants.models import PartnerProfile, Partnership, Program, Role, User
+from tenants.selectors import partner_profile_for
+from tenants.services import has_program
+
+from .models import PartnerInvitation, invitation_url
+
+EXPIRE_JOB = "partner_invitation.expire"
+INVITER_ROLES = {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT}
+
+# API error codes (SPEC §6 body); HTTP status says the class, the code says which refusal.
+CODE_UNKNOWN_LINK = 4040
+CODE_EXPIRED = 4100
+CODE_USED = 4101
+CODE_REVOKED = 4102
+CODE_DECLINED = 4103
+CODE_NOT_GLOBAL_ADMIN = 4030
+CODE_NOT_RESELLER = 4031
+CODE_NOT_PARTNER = 4032
+CODE_OWN_INVITATION = 4033
+CODE_NOT_PROVIDER = 4034
+CODE_ALREADY_PARTNERS = 4090
+CODE_NOT_PENDING = 4091
+CODE_BAD_DRAFT = 4001
+
+
+def enrollment_url() -> str:
+    try:
+        return reverse("enrollment:enroll")
+    except NoReverseMatch:
+        return "/enrollment/"
+
+
+def expiry_days() -> int:
+    return int(getattr(settings, "INVITATION_EXPIRY_DAYS", 30) or 30)
+
+
+# --- who may act -----------------------------------------------------------------------------------
+
+
+def require_provider(*, profile: PartnerProfile | None, user: User) -> PartnerProfile:
+    """An active indirect provider's global admin or admin agent manages its invitations."""
+    if profile is None or not has_program(profile, Program.INDIRECT_PROVIDER):
+        raise Forbidden(
+            _("Only an indirect provider can invite resellers."), code=CODE_NOT_PROVIDER, rule="R10"
+        )
+    if user.tenant_id != profile.tenant_id or user.role not in INVITER_ROLES:
+        raise Forbidden(
+            _("Only a global admin or admin agent of the provider can manage partnership invitations."),
+            code=CODE_NOT_GLOBAL_ADMIN,
+            rule="R1",
+        )
+    return profile
+
+
+class Refusal(DomainError):
+    """A reason why this user cannot accept; `link` points at what to do about it (e.g. enroll)."""
+
+    def __init__(self, message, *, code: int, status: int, rule: str = "", link: str = "", link_label=""):
+        super().__init__(message, code=code, status=status, rule=rule)
+        self.link = link
+        self.link_label = link_label
+
+
+def acceptance_refusals(*, invitation: PartnerInvitation, user: User) -> list[Refusal]:
+    """Every reason this user cannot accept this invitation, in plain words (empty = may accept)."""
+    profile = partner_profile_for(user)
+    if profile is None:
+        return [
+            Refusal(
+                _("This invitation is for partners: your tenant is not a partner tenant."),
+                code=CODE_NOT_PARTNER,
+                status=403,
+                rule="R10",
+            )
+        ]
+    if profile.pk == invitation.provider_id:
+        return [
+            Refusal(
+                _("This invitation was sent by your own organization; a provider cannot accept it."),
+                code=CODE_OWN_INVITATION,
+                status=403,
+                rule="R10",
+            )
+        ]
+    reasons: list[Refusal] = []
+    if not user.is_global_admin:
+        reasons.append(
+            Refusal(
+                _("Only the global admin of your tenant can accept a provider's invitation."),
+                code=CODE_NOT_GLOBAL_ADMIN,
+                status=403,
+                rule="R1",
+            )
+        )
+    if not has_program(profile, Program.INDIRECT_RESELLER):
+        reasons.append(
+            Refusal(
+                _("Your organization must enroll as an indirect reseller first."),
+                code=CODE_NOT_RESELLER,
+                status=403,
+                rule="R10",
+                link=enrollment_url(),
+                link_label=_("Enroll as an indirect reseller"),
+            )
+        )
+    if Partnership.objects.filter(
+        provider_id=invitation.provider_id, reseller=profile, status=Partnership.Status.ACTIVE
+    ).exists():
+        reasons.append(
+            Refusal(
+                _("Your organization is already partnered with this provider."),
+                code=CODE_ALREADY_PARTNERS,
+                status=409,
+                rule="R10",
+            )
+        )
+    return reasons
+
+
+def link_state_error(invitation: PartnerInvitation | None, now: dt.datetime) -> DomainError | None:
+    """Why a link cannot be used any more, or None while it is pending and not expired."""
+    if invitation is None:
+        return NotFound(_("This invitation link is not valid."), code=CODE_UNKNOWN_LINK)
+    status = invitation.effective_status(now)
+    S = PartnerInvitation.Status
+    if status == S.PENDING:
+        return None
+    if status == S.EXPIRED:
+        return Conflict(_("This invitation has expired."), code=CODE_EXPIRED)
+    if status == S.REVOKED:
+        return Conflict(_("The provider revoked this invitation."), code=CODE_REVOKED)
+    if status == S.DECLINED:
+        return Conflict(_("This invitation was declined and can no longer be used."), code=CODE_DECLINED)
+    return Conflict(_("This invitation has already been used."), code=CODE_USED)
+
+
+def invitation_by_token(token: str) -> PartnerInvitation | None:
+    """Unknown and tampered tokens look the same: no row has their hash."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        PartnerInvitation.objects.select_related("provider__tenant")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def tenant_addresses(profile: PartnerProfile) -> set[str]:
+    """The addresses that belong to a partner: its users' sign-ins and its profile contacts."""
+    emails = set(User.objects.filter(tenant_id=profile.tenant_id).values_list("email", flat=True))
+    emails |= {profile.primary_contact_email.lower(), profile.mpn_account_email.lower()}
+    return {e.lower() for e in emails if e}
+
+
+# --- provider side ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(*, provider: PartnerProfile, user: User) -> tuple[PartnerInvitation, str]:
+    """A new pending invitation and its link token (shown to the provider, never stored)."""
+    require_provider(profile=provider, user=user)
+    now = clock.now()
+    token, hashed = token_new()
+    invitation = PartnerInvitation.objects.create(
+        provider=provider,
+        token_hash=hashed,
+        created_at=now,
+        created_by=user,
+        expires_at=now + dt.timedelta(days=expiry_days()),
+    )
+    jobs.job_schedule(kind=EXPIRE_JOB, obj=invitation, due_at=invitation.expires_at, tenant=provider.tenant)
+    events.record(
+        "partner_invitation.created",
+        tenant=provider.tenant,
+        actor=user,
+        obj=invitation,
+        payload={"expiresAt": invitation.expires_at.isoformat()},
+    )
+    return invitation, token
+
+
+def email_draft(*, invitation: PartnerInvitation, token: str) -> tuple[str, str]:
+    """The default subject and body of the invitation email, with the personalized link."""
+    provider = invitation.provider
+    subject = gettext("%(provider)s invites you to become an indirect reseller") % {
+        "provider": provider.legal_name
+    }
+    body = gettext(
+        "Hello,\n\n"
+        "%(provider)s (MPN ID %(mpn)s) invites your organization to an indirect reseller relationship "
+        "in Partner Center. As your indirect provider we can order for your customers and support your "
+        "cloud business.\n\n"
+        "To accept, the global admin of your Partner Center tenant opens this link and signs in:\n"
+        "%(url)s\n\n"
+        "The link expires on %(expires)s. Your organization must be enrolled as an indirect reseller "
+        "to accept.\n\n"
+        "Regards,\n%(provider)s"
+    ) % {
+        "provider": provider.legal_name,
+        "mpn": provider.mpn_id,
+        "url": invitation_url(token),
+        "expires": invitation.expires_at.strftime("%Y-%m-%d"),
+    }
+    return subject, body
+
+
+def _locked_provider_invitation(*, invitation_id: int, provider: PartnerProfile) -> PartnerInvitation:
+    invitation = (
+        PartnerInvitation.objects.select_for_update()
+        .filter(pk=invitation_id, provider=provider)
+        .select_related("provider__tenant")
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(_("No such invitation."))
+    return invitation
+
+
+def validate_draft(*, invitation: PartnerInvitation, token: str, body: str) -> str:
+    """The link must stay in the text. Returns the link."""
+    if not token or token_hash(token) != invitation.token_hash:
+        raise DomainError(
+            _("This draft's link does not belong to this invitation. Create a new link."), code=CODE_BAD_DRAFT
+        )
+    url = invitation_url(token)
+    if url not in (body or ""):
+        raise DomainError(
+            _("The invitation link must stay in the message: %(url)s") % {"url": url}, code=CODE_BAD_DRAFT
+        )
+    return url
+
+
+def _clean_recipient(*, provider: PartnerProfile, to: str) -> str:
+    to = (to or "").strip().lower()
+    try:
+        validate_email(to)
+    except ValidationError:
+        raise DomainError(_("Enter the reseller's email address."), code=400)
+    if to in tenant_addresses(provider):
+        raise DomainError(
+            _("That address belongs to your own organization: a provider cannot invite itself."),
+            code=CODE_OWN_INVITATION,
+            rule="R10",
+        )
+    return to
+
+
+@transaction.atomic
+def invitation_send(
+    *, provider: PartnerProfile, invitation_id: int, user: User, token: str, to: str, subject: str, body: str
+) -> SentEmail:
+    """Send the (edited) invitation email through the portal, once. Delivery happens after commit."""
+    require_provider(profile=provider, user=user)
+    invitation = _locked_provider_invitation(invitation_id=invitation_id, provider=provider)
+    error = link_state_error(invitation, clock.now())
+    if error is not None:
+        raise Conflict(error.message, code=CODE_NOT_PENDING)
+    if invitation.sent_at is not None:
+        raise Conflict(
+            _("This invitation was already sent to %(email)s.") % {"email": invitation.email},
+            code=CODE_NOT_PENDING,
+        )
+    subject = (subject or "").strip()
+    if not subject:
+        raise DomainError(_("Enter a subject."), code=400)
+    if len(subject) > 255:
+        raise DomainError(_("A subject has at most 255 characters."), code=400)
+    validate_draft(invitation=invitation, token=token, body=body)
+    to = _clean_recipient(provider=provider, to=to)
+    email = email_send(
+        kind="partner_invitation",
+        to=to,
+        subject=subject,
+        body=body,
+        tenant=provider.tenant,
+        dedupe_key=f"partner-invitation:{invitation.pk}",
+    )
+    if email is None:
+        raise Conflict(_("This invitation was already sent."), code=CODE_NOT_PENDING)
+    invitation.email = to
+    invitation.subject = subject
+    invitation.sent_at = clock.now()
+    invitation.save(update_fields=["email", "subject", "sent_at"])
+    events.record(
+        "partner_invitation.sent", tenant=provider.tenant, actor=user, obj=invitation, payload={"to": to}
+    )
+    return email
+
+
+@transaction.atomic
+def invitation_create_and_send(
+    *, provider: PartnerProfile, user: User, to: str
+) -> tuple[PartnerInvitation, str]:
+    """The API's one step: create an invitation and email the default draft to `to`."""
+    require_provider(profile=provider, user=user)
+    _clean_recipient(provider=provider, to=to)
+    invitation, token = invitation_create(provider=provider, user=user)
+    subject, body = email_draft(invitation=invitation, token=token)
+    invitation_send(
+        provider=provider,
+        invitation_id=invitation.pk,
+        user=user,
+        token=token,
+        to=to,
+        subject=subject,
+        body=body,
+    )
+    return PartnerInvitation.objects.get(pk=invitation.pk), token
+
+
+@transaction.atomic
+def invitation_new_link(*, provider: PartnerProfile, invitation_id: int, user: User) -> str:
+    """Replace the link of an unsent pending invitation (the clear link is shown only once)."""
+    require_provider(profile=provider, user=user)
+    invitation = _locked_provider_invitation(invitation_id=invitation_id, provider=provider)
+    if link_state_error(invitation, clock.now()) is not None or invitation.sent_at is not None:
+        raise Conflict(_("Only an unsent pending invitation can get a new link."), code=CODE_NOT_PENDING)
+    token, hashed = token_new()
+    PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=hashed)
+    events.record("partner_invitation.link_replaced", tenant=provider.tenant, actor=user, obj=invitation)
+    return token
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, provider: PartnerProfile, invitation_id: int, user: User | None
+) -> PartnerInvitation:
+    """Revoke a pending invitation: its link stops working at once."""
+    if user is not None and not user.is_staff:
+        require_provider(profile=provider, user=user)
+    invitation = _locked_provider_invitation(invitation_id=invitation_id, provider=provider)
+    if invitation.status != PartnerInvitation.Status.PENDING:
+        raise Conflict(
+            _("Only a pending invitation can be revoked; this one is %(status)s.")
+            % {"status": invitation.get_status_display()},
+            code=CODE_NOT_PENDING,
+        )
+    invitation.revoke()
+    invitation.closed_at = clock.now()
+    invitation.closed_by = user
+    invitation.save(update_fields=["status", "closed_at", "closed_by"])
+    jobs.job_cancel(kind=EXPIRE_JOB, obj=invitation)
+    events.record("partner_invitation.revoked", tenant=provider.tenant, actor=user, obj=invitation)
+    return invitation
+
+
+# --- reseller side ---------------------------------------------------------------------------------
+
+
+def _accept(*, invitation: PartnerInvitation, user: User) -> Partnership:
+    now = clock.now()
+    error = link_state_error(invitation, now)
+    if error is not None:
+        raise error
+    refusals = acceptance_refusals(invitation=invitation, user=user)
+    if refusals:
+        raise refusals[0]
+    reseller = partner_profile_for(user)
+    # Single use: one conditional UPDATE; of two concurrent accepts only one matches a pending row.
+    claimed = PartnerInvitation.objects.filter(
+        pk=invitation.pk, status=PartnerInvitation.Status.PENDING, expires_at__gt=now
+    ).update(status=PartnerInvitation.Status.ACCEPTED, closed_at=now, closed_by=user, reseller=reseller)
+    if claimed != 1:
+        fresh = PartnerInvitation.objects.filter(pk=invitation.pk).first()
+        raise link_state_error(fresh, now) or Conflict(
+            _("This invitation has already been used."), code=CODE_USED
+        )
+    try:
+        with transaction.atomic():
+            partnership = Partnership.objects.create(
+                provider_id=invitation.provider_id, reseller=reseller, created_at=now
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Your organization is already partnered with this provider."), code=CODE_ALREADY_PARTNERS
+        )
+    PartnerInvitation.objects.filter(pk=invitation.pk).update(partnership=partnership)
+    jobs.job_cancel(kind=EXPIRE_JOB, obj=invitation)
+    provider = invitation.provider
+    events.record(
+        "partner_invitation.accepted",
+        tenant=provider.tenant,
+        actor=user,
+        obj=invitation,
+        payload={"reseller": reseller.legal_name, "resellerTenantId": str(reseller.tenant_id)},
+    )
+    events.record(
+        "partnership.accepted",
+        tenant=reseller.tenant,
+        actor=user,
+        obj=partnership,
+        payload={"provider": provider.legal_name, "providerTenantId": str(provider.tenant_id)},
+    )
+    email_send(
+        kind="partnership_accepted",
+        to=provider.primary_contact_email,
+        subject=gettext("%(reseller)s accepted your reseller relationship request")
+        % {"reseller": reseller.legal_name},
+        body=gettext(
+            "%(reseller)s (MPN ID %(mpn)s) accepted your invitation. It now appears in your Indirect "
+            "resellers list:\n%(url)s\n"
+        )
+        % {
+            "reseller": reseller.legal_name,
+            "mpn": reseller.mpn_id,
+            "url": settings.PORTAL_BASE_URL + reverse("invitations:indirect_resellers"),
+        },
+        tenant=provider.tenant,
+        dedupe_key=f"partnership-accepted:{partnership.pk}",
+    )
+    return partnership
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Partnership:
+    """R1, R10: accept a provider's invitation by its link."""
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        raise link_state_error(None, clock.now())
+    return _accept(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_accept_listed(*, invitation_id: int, user: User) -> Partnership:
+    """Accept an invitation sent to one of this tenant's addresses, from the Indirect providers page."""
+    invitation = _addressed_invitation(invitation_id=invitation_id, user=user)
+    return _accept(invitation=invitation, user=user)
+
+
+def _addressed_invitation(*, invitation_id: int, user: User) -> PartnerInvitation:
+    profile = partner_profile_for(user)
+    invitation = (
+        PartnerInvitation.objects.select_related("provider__tenant").filter(pk=invitation_id).first()
+        if profile is not None
+        else None
+    )
+    if invitation is None or invitation.email not in tenant_addresses(profile):
+        raise NotFound(_("No such invitation."))
+    return invitation
+
+
+def _decline(*, invitation: PartnerInvitation, user: User) -> PartnerInvitation:
+    error = link_state_error(invitation, clock.now())
+    if error is not None:
+        raise error
+    profile = partner_profile_for(user)
+    if profile is None or profile.pk == invitation.provider_id:
+        raise Forbidden(_("Only the invited reseller can decline this invitation."), rule="R10")
+    if not user.is_global_admin:
+        raise Forbidden(
+            _("Only the global admin of your tenant can answer a provider's invitation."),
+            code=CODE_NOT_GLOBAL_ADMIN,
+            rule="R1",
+        )
+    invitation = PartnerInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != PartnerInvitation.Status.PENDING:
+        raise link_state_error(invitation, clock.now())
+    invitation.decline()
+    invitation.closed_at = clock.now()
+    invitation.closed_by = user
+    invitation.reseller = profile
+    invitation.save(update_fields=["status", "closed_at", "closed_by", "reseller"])
+    jobs.job_cancel(kind=EXPIRE_JOB, obj=invitation)
+    events.record(
+        "partner_invitation.declined",
+        tenant=invitation.provider.tenant,
+        actor=user,
+        obj=invitation,
+        payload={"reseller": profile.legal_name},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, token: str, user: User) -> PartnerInvitation:
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        raise link_state_error(None, clock.now())
+    return _decline(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_decline_listed(*, invitation_id: int, user: User) -> PartnerInvitation:
+    return _decline(invitation=_addressed_invitation(invitation_id=invitation_id, user=user), user=user)
+
+
+# --- expiry (a durable job per invitation, plus a periodic sweep as a safety net) ------------------
+
+
+@transaction.atomic
+def invitation_expire(*, invitation_id: int, actor_label: str = "job:partner_invitation.expire") -> bool:
+    """Mark one overdue pending invitation expired. Idempotent: False when there is nothing to do."""
+    invitation = (
+        PartnerInvitation.objects.select_for_update(skip_locked=True)
+        .select_related("provider__tenant")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_overdue(clock.now()):
+        return False
+    invitation.expire()
+    invitation.closed_at = clock.now()
+    invitation.save(update_fields=["status", "closed_at"])
+    events.record(
+        "partner_invitation.expired",
+        tenant=invitation.provider.tenant,
+        actor_label=actor_label,
+        obj=invitation,
+    )
+    return True
+
+
+def invitations_expire_due() -> int:
+    """Expire every overdue pending invitation. Returns how many changed."""
+    ids = list(
+        PartnerInvitation.objects.filter(
+            status=PartnerInvitation.Status.PENDING, expires_at__lte=clock.now()
+        ).values_list("pk", flat=True)[:1000]
+    )
+    return sum(invitation_expire(invitation_id=pk, actor_label="job:invitations.expire_due") for pk in ids)
+
+
+# --- partnerships -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partnership_remove(*, provider: PartnerProfile, partnership_id: int, user: User) -> Partnership:
+    """R10: the provider removes a partnership. The reseller's customers stay associated (untouched)."""
+    if not has_program(provider, Program.INDIRECT_PROVIDER):
+        raise Forbidden(_("Only an indirect provider can remove a partnership."), code=CODE_NOT_PROVIDER)
+    if user.tenant_id != provider.tenant_id or not user.is_global_admin:
+        raise Forbidden(
+            _("Only the provider's global admin can remove a partnership."),
+            code=CODE_NOT_GLOBAL_ADMIN,
+            rule="R1",
+        )
+    partnership = (
+        Partnership.objects.select_for_update()
+        .select_related("reseller__tenant")
+        .filter(pk=partnership_id, provider=provider)
+        .first()
+    )
+    if partnership is None:
+        raise NotFound(_("No such partnership."))
+    if partnership.status != Partnership.Status.ACTIVE:
+        raise Conflict(_("This partnership was already removed."), code=CODE_NOT_PENDING)
+    partnership.status = Partnership.Status.REMOVED
+    partnership.removed_at = clock.now()
+    partnership.removed_by = user
+    partnership.save(update_fields=["status", "removed_at", "removed_by"])
+    events.record(
+        "partnership.removed",
+        tenant=provider.tenant,
+        actor=user,
+        obj=partnership,
+        payload={
+            "reseller": partnership.reseller.legal_name,
+            "resellerTenantId": str(partnership.reseller.tenant_id),
+        },
+    )
+    return partnership

@@ -1,0 +1,401 @@
+"""Pages: Find a provider (R9), Indirect providers (reseller), Indirect resellers (provider), the draft
+invitation email, and the invitation link pages (R1, R10)."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnercenter import clock
+from partnercenter.errors import DomainError
+from tenants.models import Program
+from tenants.permissions import partner_required
+from tenants.services import has_program
+
+from . import selectors, services
+from .forms import DirectoryFilterForm, DraftEmailForm, InvitationFilterForm
+from .models import PartnerInvitation, invitation_url
+
+SESSION_LINKS = "invitations.partner_links"
+DIRECTORY_PAGE_SIZE = 10
+LIST_PAGE_SIZE = 20
+
+
+def _page(request, qs, size: int):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def reseller_required(view):
+    """R8: only an active indirect reseller has Indirect providers; anyone else is told to enroll."""
+
+    @partner_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not has_program(request.partner_profile, Program.INDIRECT_RESELLER):
+            return render(
+                request,
+                "invitations/not_reseller.html",
+                {"enroll_url": services.enrollment_url()},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def provider_required(view):
+    @partner_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not has_program(request.partner_profile, Program.INDIRECT_PROVIDER):
+            raise PermissionDenied(_("This page is for indirect providers."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Find a provider (R9) ---------------------------------------------------------------------------
+
+
+@partner_required
+def find_provider(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.values() if request.GET else {"q": "", "region": "", "service": ""}
+    page_obj = _page(request, selectors.provider_directory(**filters), DIRECTORY_PAGE_SIZE)
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return render(
+        request,
+        "invitations/find_provider.html",
+        {
+            "form": form if request.GET else DirectoryFilterForm(),
+            "page_obj": page_obj,
+            "providers": page_obj.object_list,
+            "query": query,
+            "filtered": any(filters.values()),
+            "partnered_ids": selectors.partnered_provider_ids(request.partner_profile),
+            "is_reseller": has_program(request.partner_profile, Program.INDIRECT_RESELLER),
+            "enroll_url": services.enrollment_url(),
+        },
+    )
+
+
+# --- Reseller: Indirect providers -------------------------------------------------------------------
+
+
+@reseller_required
+def indirect_providers(request):
+    profile = request.partner_profile
+    page_obj = _page(request, selectors.providers_of(profile), LIST_PAGE_SIZE)
+    return render(
+        request,
+        "invitations/indirect_providers.html",
+        {
+            "page_obj": page_obj,
+            "partnerships": page_obj.object_list,
+            "invitations": list(selectors.invitations_for_reseller(profile)[:20]),
+            "can_answer": request.user.is_global_admin,
+        },
+    )
+
+
+@require_POST
+@reseller_required
+def listed_invitation_respond(request, pk: int):
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            partnership = services.invitation_accept_listed(invitation_id=pk, user=request.user)
+            messages.success(
+                request,
+                _("%(provider)s is now one of your indirect providers.")
+                % {"provider": partnership.provider.legal_name},
+            )
+        elif action == "decline":
+            invitation = services.invitation_decline_listed(invitation_id=pk, user=request.user)
+            messages.info(
+                request,
+                _("You declined the invitation from %(provider)s.")
+                % {"provider": invitation.provider.legal_name},
+            )
+        else:
+            messages.error(request, _("Choose Accept or Decline."))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(str(exc.message))
+        messages.error(request, exc.text)
+    return redirect("invitations:indirect_providers")
+
+
+# --- Provider: Indirect resellers -------------------------------------------------------------------
+
+
+@provider_required
+def indirect_resellers(request):
+    profile = request.partner_profile
+    page_obj = _page(request, selectors.resellers_of(profile), LIST_PAGE_SIZE)
+    return render(
+        request,
+        "invitations/indirect_resellers.html",
+        {
+            "page_obj": page_obj,
+            "partnerships": page_obj.object_list,
+            "invitations": list(selectors.invitations_of(profile)[:10]),
+            "now": clock.now(),
+            "can_invite": request.user.role in services.INVITER_ROLES,
+            "can_remove": request.user.is_global_admin,
+        },
+    )
+
+
+@provider_required
+def invitation_list(request):
+    form = InvitationFilterForm(request.GET or None)
+    status = form.value() if request.GET else ""
+    page_obj = _page(
+        request, selectors.invitations_of(request.partner_profile, status=status), LIST_PAGE_SIZE
+    )
+    return render(
+        request,
+        "invitations/invitation_list.html",
+        {
+            "form": form if request.GET else InvitationFilterForm(),
+            "page_obj": page_obj,
+            "invitations": page_obj.object_list,
+            "query": urlencode({"status": status}) if status else "",
+            "now": clock.now(),
+            "can_invite": request.user.role in services.INVITER_ROLES,
+        },
+    )
+
+
+def _remember_link(request, invitation_id: int, token: str) -> None:
+    links = dict(request.session.get(SESSION_LINKS, {}))
+    links[str(invitation_id)] = token
+    # Keep the session small: only the most recent drafts' links.
+    request.session[SESSION_LINKS] = dict(list(links.items())[-20:])
+
+
+@require_POST
+@provider_required
+def request_relationship(request):
+    """ "Request a reseller relationship": a new invitation and its draft email."""
+    try:
+        invitation, token = services.invitation_create(provider=request.partner_profile, user=request.user)
+    except DomainError as exc:
+        raise PermissionDenied(exc.text)
+    _remember_link(request, invitation.pk, token)
+    return redirect("invitations:invitation_draft", pk=invitation.pk)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@provider_required
+def invitation_draft(request, pk: int):
+    profile = request.partner_profile
+    invitation = selectors.invitation_of(profile, pk)
+    if invitation is None:
+        raise Http404
+    token = request.session.get(SESSION_LINKS, {}).get(str(invitation.pk), "")
+    if token and not services.token_hash(token) == invitation.token_hash:
+        token = ""
+    now = clock.now()
+    status = invitation.effective_status(now)
+    editable = status == PartnerInvitation.Status.PENDING and invitation.sent_at is None and bool(token)
+    url = invitation_url(token) if token else ""
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("This invitation can no longer be sent."))
+            return redirect("invitations:invitation_draft", pk=invitation.pk)
+        form = DraftEmailForm(request.POST, url=url)
+        if form.is_valid():
+            try:
+                services.invitation_send(
+                    provider=profile,
+                    invitation_id=invitation.pk,
+                    user=request.user,
+                    token=form.cleaned_data["token"],
+                    to=form.cleaned_data["to"],
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.text)
+            else:
+                messages.success(
+                    request, _("The invitation was sent to %(email)s.") % {"email": form.cleaned_data["to"]}
+                )
+                return redirect("invitations:invitation_draft", pk=invitation.pk)
+        subject, body = form.data.get("subject", ""), form.data.get("body", "")
+    else:
+        subject, body = services.email_draft(invitation=invitation, token=token) if token else ("", "")
+        form = DraftEmailForm(initial={"subject": subject, "body": body, "token": token}, url=url)
+    mailto = "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote) if token else ""
+    return render(
+        request,
+        "invitations/invitation_draft.html",
+        {
+            "invitation": invitation,
+            "status": status,
+            "url": url,
+            "form": form,
+            "editable": editable,
+            "mailto": mailto,
+            "can_invite": request.user.role in services.INVITER_ROLES,
+        },
+    )
+
+
+@require_POST
+@provider_required
+def invitation_new_link(request, pk: int):
+    try:
+        token = services.invitation_new_link(
+            provider=request.partner_profile, invitation_id=pk, user=request.user
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404
+        messages.error(request, exc.text)
+    else:
+        _remember_link(request, pk, token)
+        messages.info(request, _("A new link was created; the previous link no longer works."))
+    return redirect("invitations:invitation_draft", pk=pk)
+
+
+@require_POST
+@provider_required
+def invitation_revoke(request, pk: int):
+    try:
+        services.invitation_revoke(provider=request.partner_profile, invitation_id=pk, user=request.user)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("The invitation was revoked; its link no longer works."))
+    return redirect("invitations:invitation_list")
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def partnership_remove(request, pk: int):
+    partnership = selectors.partnership_of(request.partner_profile, pk)
+    if partnership is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.partnership_remove(
+                provider=request.partner_profile, partnership_id=pk, user=request.user
+            )
+        except DomainError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.text)
+            messages.error(request, exc.text)
+        else:
+            messages.success(
+                request,
+                _("The partnership with %(reseller)s was removed. Its customers stay associated.")
+                % {"reseller": partnership.reseller.legal_name},
+            )
+        return redirect("invitations:indirect_resellers")
+    return render(
+        request,
+        "invitations/partnership_remove.html",
+        {"partnership": partnership, "can_remove": request.user.is_global_admin},
+    )
+
+
+# --- The invitation link (R1, R10) ------------------------------------------------------------------
+
+
+PROBLEM_KINDS = {
+    services.CODE_UNKNOWN_LINK: ("unknown", 404),
+    services.CODE_EXPIRED: ("expired", 410),
+    services.CODE_USED: ("used", 410),
+    services.CODE_REVOKED: ("revoked", 410),
+    services.CODE_DECLINED: ("declined", 410),
+}
+
+
+def _link_headers(response):
+    # The token is in the URL: never let it leak through a Referer header or a shared cache.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _problem(request, error: DomainError, invitation: PartnerInvitation | None):
+    kind, status = PROBLEM_KINDS.get(error.code, ("used", 410))
+    return _link_headers(
+        render(
+            request,
+            "invitations/link_problem.html",
+            {
+                "kind": kind,
+                "message": error.message,
+                "provider": invitation.provider if kind != "unknown" else None,
+            },
+            status=status,
+        )
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def partner_link(request, token: str):
+    """GET shows who invites and what accepting means, and changes nothing (mail scanners open links).
+    Accepting or declining is a POST (CSRF-protected)."""
+    invitation = services.invitation_by_token(token)
+    error = services.link_state_error(invitation, clock.now())
+    if error is not None:
+        return _problem(request, error, invitation)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                partnership = services.invitation_accept(token=token, user=request.user)
+                messages.success(
+                    request,
+                    _("You accepted the invitation. %(provider)s is now one of your indirect providers.")
+                    % {"provider": partnership.provider.legal_name},
+                )
+                return redirect("invitations:indirect_providers")
+            if action == "decline":
+                services.invitation_decline(token=token, user=request.user)
+                messages.info(
+                    request,
+                    _("You declined the invitation from %(provider)s.")
+                    % {"provider": invitation.provider.legal_name},
+                )
+                return redirect("overview")
+            messages.error(request, _("Choose Accept or Decline."))
+        except DomainError as exc:
+            if exc.code in PROBLEM_KINDS:
+                return _problem(request, exc, invitation)
+            messages.error(request, exc.text)
+    refusals = services.acceptance_refusals(invitation=invitation, user=request.user)
+    profile = getattr(request.user, "tenant", None) and services.partner_profile_for(request.user)
+    return _link_headers(
+        render(
+            request,
+            "invitations/link_landing.html",
+            {
+                "invitation": invitation,
+                "provider": invitation.provider,
+                "refusals": refusals,
+                "can_decline": bool(profile)
+                and profile.pk != invitation.provider_id
+                and request.user.is_global_admin,
+            },
+        )
+    )
