@@ -1,13 +1,19 @@
+import json
+
 from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import jobs
+from . import clock, jobs
 from .emails import email_resend
 from .models import Event, ScheduledJob, SentEmail
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services: ops can read them, never add, change or delete them."""
+
     def has_add_permission(self, request):
         return False
 
@@ -21,58 +27,138 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "tenant", "actor_label", "object_type", "object_id", "reason"]
-    list_filter = ["kind", "object_type"]
+    list_filter = ["kind", "object_type", ("tenant", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["kind", "actor_label", "object_id", "tenant__display_name", "reason"]
     list_select_related = ["tenant"]
     date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "kind",
+        "tenant",
+        "actor",
+        "actor_label",
+        "object_type",
+        "object_id",
+        "reason",
+        "payload_pretty",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("payload"))
+    def payload_pretty(self, obj):
+        return format_html(
+            "<pre>{}</pre>", json.dumps(obj.payload, indent=2, ensure_ascii=False, default=str)
+        )
 
 
 @admin.action(description=_("Resend the selected emails"))
 def resend_emails(modeladmin, request, queryset):
+    count = 0
     for email in queryset:
         email_resend(email=email)
+        count += 1
     modeladmin.message_user(
-        request, ngettext("%(n)d email queued.", "%(n)d emails queued.", len(queryset)) % {"n": len(queryset)}
+        request, ngettext("%(n)d email queued.", "%(n)d emails queued.", count) % {"n": count}
     )
 
 
 @admin.register(SentEmail)
 class SentEmailAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "to", "subject", "status", "sent_at"]
-    list_filter = ["kind", "status"]
-    search_fields = ["to", "subject", "body"]
+    list_display = ["created_at", "kind", "to", "subject", "status", "sent_at", "tenant"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject", "body", "dedupe_key"]
+    list_select_related = ["tenant"]
     actions = [resend_emails]
     date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "tenant",
+        "to",
+        "subject",
+        "body",
+        "status",
+        "error",
+        "dedupe_key",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("now", _("Due now")), ("later", _("Due later")), ("retrying", _("Retrying after an error"))]
+
+    def queryset(self, request, queryset):
+        pending = queryset.filter(status=ScheduledJob.Status.PENDING)
+        if self.value() == "now":
+            return pending.filter(due_at__lte=clock.now())
+        if self.value() == "later":
+            return pending.filter(due_at__gt=clock.now())
+        if self.value() == "retrying":
+            return pending.filter(attempts__gt=0)
+        return queryset
 
 
 @admin.action(description=_("Run the selected jobs now"))
 def run_jobs_now(modeladmin, request, queryset):
-    ran = sum(jobs.job_run(job.pk, force=True) for job in queryset.filter(status=ScheduledJob.Status.PENDING))
-    modeladmin.message_user(
-        request,
-        ngettext("%(n)d job ran.", "%(n)d jobs ran.", ran) % {"n": ran},
-        messages.SUCCESS if ran else messages.WARNING,
-    )
+    ran, failed, skipped = 0, [], 0
+    for job in queryset.order_by("due_at", "id"):
+        if job.status != ScheduledJob.Status.PENDING:
+            skipped += 1
+            continue
+        if jobs.job_run(job.pk, force=True):
+            ran += 1
+        else:
+            job.refresh_from_db()
+            failed.append(job)
+    if ran:
+        modeladmin.message_user(
+            request, ngettext("%(n)d job ran.", "%(n)d jobs ran.", ran) % {"n": ran}, messages.SUCCESS
+        )
+    for job in failed:
+        modeladmin.message_user(
+            request,
+            _("Job %(job)s did not complete: %(error)s")
+            % {"job": job, "error": job.last_error or _("it is locked by a worker right now")},
+            messages.ERROR,
+        )
+    if skipped:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(n)d job was skipped: it is not pending.",
+                "%(n)d jobs were skipped: they are not pending.",
+                skipped,
+            )
+            % {"n": skipped},
+            messages.WARNING,
+        )
 
 
 @admin.register(ScheduledJob)
-class ScheduledJobAdmin(admin.ModelAdmin):
+class ScheduledJobAdmin(ReadOnlyAdmin):
     list_display = [
         "kind",
         "tenant",
         "object_type",
         "object_id",
         "due_at",
+        "due_state",
         "status",
         "attempts",
         "finished_at",
         "result",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", DueFilter, "kind"]
     search_fields = ["kind", "object_id", "tenant__display_name"]
     list_select_related = ["tenant"]
     actions = [run_jobs_now]
-    readonly_fields = [
+    date_hierarchy = "due_at"
+    fields = [
         "kind",
         "tenant",
         "object_type",
@@ -85,9 +171,13 @@ class ScheduledJobAdmin(admin.ModelAdmin):
         "finished_at",
         "result",
     ]
+    readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("when"))
+    def due_state(self, obj):
+        if obj.status != ScheduledJob.Status.PENDING:
+            return "—"
+        now = clock.now()
+        if obj.due_at <= now:
+            return _("due now")
+        return _("in %(time)s") % {"time": timeuntil(obj.due_at, now)}

@@ -2,51 +2,92 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from .errors import DomainError
 
+log = logging.getLogger(__name__)
+
 
 def error_body(code: int, description: str, data: list | None = None) -> dict:
-    return {"code": code, "description": str(description), "data": data or []}
+    return {"code": code, "description": str(description), "data": list(data) if data else []}
 
 
 def error_response(code: int, description: str, http_status: int, data: list | None = None) -> Response:
     return Response(error_body(code, description, data), status=http_status)
 
 
+def _messages(value) -> list[str]:
+    """Flatten DRF's nested error details (lists, dicts, nested serializers) into plain messages."""
+    if isinstance(value, dict):
+        return [f"{key}: {msg}" for key, inner in value.items() for msg in _messages(inner)]
+    if isinstance(value, list | tuple):
+        return [msg for inner in value for msg in _messages(inner)]
+    return [str(value)]
+
+
+def _plain(value):
+    """ErrorDetail and lazy strings as plain JSON values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def _validation_response(detail) -> Response:
+    if isinstance(detail, dict):
+        data = [{"field": str(field), "messages": _messages(msgs)} for field, msgs in detail.items()]
+    else:
+        data = [{"field": None, "messages": _messages(detail)}]
+    description = "; ".join(
+        (f"{item['field']}: " if item["field"] and item["field"] != "non_field_errors" else "")
+        + " ".join(item["messages"])
+        for item in data
+    )
+    return error_response(400, description or _("The request is not valid."), 400, _plain(data))
+
+
 def exception_handler(exc, context):
-    """Render every error as `{"code", "description", "data"}` with the HTTP status."""
+    """Render every error as `{"code", "description", "data"}` with the HTTP status. Never a traceback:
+    an unexpected error is logged and answers 500 with the same body."""
+    set_rollback()
     if isinstance(exc, DomainError):
-        return error_response(exc.code, exc.text, exc.status, exc.data)
+        return error_response(exc.code, exc.text, exc.status, _plain(exc.data))
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        return _validation_response(detail)
+    if isinstance(exc, exceptions.ValidationError):
+        return _validation_response(exc.detail)
     if isinstance(exc, Http404):
         return error_response(404, _("Not found."), status.HTTP_404_NOT_FOUND)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.APIException):
+        headers = {}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(exc.wait))
         detail = exc.detail
-        data = (
-            [detail] if isinstance(detail, dict) else list(detail) if isinstance(detail, list) else [detail]
-        )
-        description = _("The request is not valid.")
-        if isinstance(detail, dict):
-            parts = []
-            for field, messages in detail.items():
-                msgs = messages if isinstance(messages, list) else [messages]
-                parts.append(f"{field}: {' '.join(str(m) for m in msgs)}")
-            description = "; ".join(parts) or description
-        response.data = error_body(400, description, data)
-        return response
-    detail = getattr(exc, "detail", None) or str(exc)
-    response.data = error_body(response.status_code, detail)
-    return response
+        description = " ".join(_messages(detail)) if not isinstance(detail, str) else detail
+        return Response(error_body(exc.status_code, description), status=exc.status_code, headers=headers)
+    if settings.DEBUG:
+        return None  # the debug page with the traceback, for developers
+    log.error("unhandled API error in %s", type(context.get("view")).__name__, exc_info=exc)
+    return error_response(500, _("Something went wrong. The error was recorded; try again in a moment."), 500)
 
 
 class IsTenantUser(permissions.BasePermission):
@@ -72,25 +113,42 @@ class TenantAPIView:
 _SIGNER = signing.Signer(salt="partnercenter.continuation")
 
 
-def page_slice(request, queryset, *, max_size: int = 500):
+def page_slice(request, queryset: QuerySet | Sequence, *, max_size: int = 500):
     """Partner Center style paging: `size` and an opaque, signed `continuationToken` (query param or
-    `MS-ContinuationToken` header). Returns (items, total_count, next_token). Two queries per page."""
-    try:
-        size = int(request.query_params.get("size") or settings.PAGE_SIZE)
-    except ValueError:
-        raise DomainError(_("size must be a whole number."), code=400, status=400)
+    `MS-ContinuationToken` header). Returns (items, total_count, next_token). Two queries per page.
+
+    The token is bound to the path it was issued for. An unordered queryset is ordered by primary key so
+    that pages neither repeat nor skip rows.
+    """
+    raw_size = (request.query_params.get("size") or "").strip()
+    if raw_size:
+        try:
+            size = int(raw_size)
+        except ValueError:
+            raise DomainError(_("size must be a whole number."), code=400, status=400)
+    else:
+        size = min(settings.PAGE_SIZE, max_size)
     if size < 1 or size > max_size:
         raise DomainError(_("size must be between 1 and %(max)s.") % {"max": max_size}, code=400, status=400)
     raw = request.query_params.get("continuationToken") or request.headers.get("MS-ContinuationToken")
     offset = 0
     if raw:
         try:
-            offset = int(_SIGNER.unsign(raw))
+            path, _sep, value = _SIGNER.unsign(raw.strip()).rpartition("|")
+            offset = int(value)
+            if path != request.path or offset < 0:
+                raise ValueError(path)
         except (signing.BadSignature, ValueError):
             raise DomainError(_("The continuation token is not valid."), code=400, status=400)
-    total = queryset.count()
-    items = list(queryset[offset : offset + size])
-    next_token = _SIGNER.sign(str(offset + size)) if offset + size < total else None
+    if isinstance(queryset, QuerySet):
+        if not queryset.ordered:
+            queryset = queryset.order_by("pk")
+        total = queryset.count()
+    else:
+        total = len(queryset)
+    items = list(queryset[offset : offset + size]) if offset < total else []
+    end = offset + size
+    next_token = _SIGNER.sign(f"{request.path}|{end}") if end < total else None
     return items, total, next_token
 
 

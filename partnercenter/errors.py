@@ -1,8 +1,15 @@
-"""One domain error type. Services raise it; pages show `message`, the API renders SPEC §6's body."""
+"""One domain error type. Services raise it; pages show `text`, the API renders SPEC §6's body.
+
+`Forbidden` is also a Django `PermissionDenied` and `NotFound` also an `Http404`, so a page view that
+lets one escape still answers the readable 403/404 page (with the reason), never a traceback.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
@@ -22,19 +29,30 @@ class DomainError(Exception):
         self.code = code
         self.status = status
         self.rule = rule
-        self.data = data or []
+        self.data = list(data) if data else []
 
     @property
     def text(self) -> str:
         return f"{self.message} ({self.rule})" if self.rule else str(self.message)
 
 
-class NotFound(DomainError):
-    def __init__(self, message: str | Promise = "Not found.", *, code: int = 404) -> None:
-        super().__init__(message, code=code, status=404)
+class InvalidInput(DomainError):
+    """Input that breaks a validation rule. `fields` maps a field name to its messages, so a page can put
+    each message next to its field; the API lists them in `data`."""
+
+    def __init__(self, message: str | Promise | None = None, *, fields: dict | None = None) -> None:
+        message = _("The input is not valid.") if message is None else message
+        self.fields = {name: [str(m) for m in msgs] for name, msgs in (fields or {}).items()}
+        data = [{"field": name, "messages": msgs} for name, msgs in self.fields.items()]
+        super().__init__(message, code=400, status=400, data=data)
 
 
-class Forbidden(DomainError):
+class NotFound(DomainError, Http404):
+    def __init__(self, message: str | Promise | None = None, *, code: int = 404) -> None:
+        super().__init__(_("Not found.") if message is None else message, code=code, status=404)
+
+
+class Forbidden(DomainError, PermissionDenied):
     def __init__(self, message: str | Promise, *, code: int = 403, rule: str = "") -> None:
         super().__init__(message, code=code, status=403, rule=rule)
 

@@ -3,6 +3,7 @@ once the partner is an active indirect reseller). An entry whose page is not ins
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Program
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -72,17 +75,36 @@ ENTRIES: list[NavEntry] = [
 ]
 
 
+def _url(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
 def nav_for(ctx: NavContext, current_path: str) -> list[dict]:
+    """The visible entries in order. The entry whose URL is the longest prefix of the current path is
+    the active one (so /enrollment/incentives/ marks Incentives, not the enrollment page too)."""
     items = []
     for entry in ENTRIES:
-        if not entry.visible(ctx):
-            continue
         try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
+            visible = entry.visible(ctx)
+        except Exception:  # noqa: BLE001 - a broken predicate hides its entry, never the whole page
+            log.exception("navigation predicate for %s failed", entry.url_name)
+            visible = False
+        if not visible:
             continue
-        active = current_path == url or (url != "/" and current_path.startswith(url))
+        url = _url(entry.url_name)
+        if url is None:
+            continue
         items.append(
-            {"label": entry.label, "url": url, "icon": entry.icon, "active": active, "name": entry.url_name}
+            {"label": entry.label, "url": url, "icon": entry.icon, "active": False, "name": entry.url_name}
         )
+    matches = [
+        item
+        for item in items
+        if current_path == item["url"] or (item["url"] != "/" and current_path.startswith(item["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return items

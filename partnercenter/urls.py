@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tenants.urls")),
 ]
 
+handler400 = "partnercenter.views.bad_request"
 handler403 = "partnercenter.views.permission_denied"
 handler404 = "partnercenter.views.page_not_found"
 handler500 = "partnercenter.views.server_error"

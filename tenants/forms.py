@@ -7,14 +7,48 @@ from .models import PartnerProfile
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("That email and password don't match an account. Check them and try again."),
+        "inactive": _("This account is disabled. Ask your global admin for help."),
+    }
+
+    def clean_username(self):
+        # Sign-in is case-insensitive, and so is the lockout count (django-axes reads this value).
+        return self.cleaned_data["username"].strip().lower()
 
 
 class PartnerProfileForm(forms.ModelForm):
     class Meta:
         model = PartnerProfile
-        fields = ["legal_name", "primary_contact_email", "mpn_account_email", "country", "city"]
+        fields = [
+            "legal_name",
+            "mpn_id",
+            "primary_contact_email",
+            "mpn_account_email",
+            "country",
+            "region",
+            "city",
+        ]
+        help_texts = {
+            "mpn_id": _("Your Partner ID (MPN ID): 6 or 7 digits."),
+            "primary_contact_email": _("Program emails, such as an enrollment approval, go here."),
+            "mpn_account_email": _("Incentive invitations go to this address."),
+        }
+        widgets = {
+            "mpn_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "primary_contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+
+    def clean_mpn_id(self):
+        return (self.cleaned_data.get("mpn_id") or "").strip()
 
 
 class ApiTokenForm(forms.Form):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
+from partnercenter.models import Event
+
 from .models import ApiToken, PartnerProfile, ProgramMembership, User
 
 
@@ -22,4 +26,14 @@ def programs_for(profile: PartnerProfile | None) -> dict[str, ProgramMembership]
 
 
 def api_tokens_for(user: User):
-    return ApiToken.objects.filter(user=user).order_by("-created_at")
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def recent_profile_events(profile: PartnerProfile, *, limit: int = 10) -> list[Event]:
+    """The partner's own recent profile and program events (its tenant only), newest first."""
+    return list(
+        Event.objects.filter(tenant_id=profile.tenant_id)
+        .filter(Q(kind__startswith="profile.") | Q(kind__startswith="program."))
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )

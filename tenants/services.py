@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter import clock, events
-from partnercenter.errors import DomainError, Forbidden
+from partnercenter.errors import Conflict, DomainError, Forbidden, InvalidInput
 from partnercenter.tokens import token_new
 
 from .models import ApiToken, PartnerProfile, Program, ProgramMembership, User
@@ -14,28 +15,72 @@ from .models import ApiToken, PartnerProfile, Program, ProgramMembership, User
 
 def require_global_admin(user: User, *, action: str = "") -> None:
     """R1: only the partner tenant's global admin may do this."""
-    if not user.is_global_admin:
+    if user is None or not getattr(user, "is_global_admin", False):
         raise Forbidden(_("Only a global admin of this tenant can do this."), rule="R1")
 
 
-PROFILE_FIELDS = ["legal_name", "primary_contact_email", "mpn_account_email", "country", "city"]
+# What the partner's global admin edits on the profile page (the tenant and the ops flag are not theirs).
+PROFILE_FIELDS = [
+    "legal_name",
+    "mpn_id",
+    "primary_contact_email",
+    "mpn_account_email",
+    "country",
+    "region",
+    "city",
+]
+
+
+def _require_own_profile(profile: PartnerProfile, user: User) -> None:
+    if profile.tenant_id != user.tenant_id:
+        raise Forbidden(_("This partner profile belongs to another tenant."), rule="R1")
 
 
 @transaction.atomic
 def profile_update(*, profile: PartnerProfile, user: User, data: dict) -> PartnerProfile:
-    """Edit the partner profile. Any change un-confirms it: the details must be confirmed again (R2)."""
+    """Edit the partner profile. Any change un-confirms it: the details must be confirmed again (R2).
+
+    Invalid input raises InvalidInput (per field) and saves nothing.
+    """
     require_global_admin(user)
+    _require_own_profile(profile, user)
     profile = PartnerProfile.objects.select_for_update().get(pk=profile.pk)
-    changed = {f: str(data[f]) for f in PROFILE_FIELDS if f in data and getattr(profile, f) != data[f]}
+    cleaned = {f: data[f] for f in PROFILE_FIELDS if f in data}
+    for field in ("legal_name", "mpn_id", "primary_contact_email", "mpn_account_email", "country", "city"):
+        if field in cleaned:
+            cleaned[field] = ("" if cleaned[field] is None else str(cleaned[field])).strip()
+    for field in ("primary_contact_email", "mpn_account_email"):
+        if field in cleaned:
+            cleaned[field] = cleaned[field].lower()
+    changed = {f: v for f, v in cleaned.items() if getattr(profile, f) != v}
     if not changed:
         return profile
-    for field in changed:
-        setattr(profile, field, data[field])
+    before = {f: getattr(profile, f) for f in changed}
+    for field, value in changed.items():
+        setattr(profile, field, value)
+    try:
+        profile.full_clean(exclude=["details_confirmed_by"])
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("The profile was not saved: correct the marked fields."), fields=exc.message_dict
+        )
     profile.details_confirmed_at = None
     profile.details_confirmed_by = None
-    profile.full_clean()
-    profile.save(update_fields=[*changed, "details_confirmed_at", "details_confirmed_by"])
-    events.record("profile.updated", tenant=profile.tenant, actor=user, obj=profile, payload=changed)
+    try:
+        with transaction.atomic():
+            profile.save(update_fields=[*changed, "details_confirmed_at", "details_confirmed_by"])
+    except IntegrityError:  # a concurrent save took the same MPN ID between the check and the write
+        raise InvalidInput(
+            _("The profile was not saved: correct the marked fields."),
+            fields={"mpn_id": [_("Another partner already has this MPN ID.")]},
+        )
+    events.record(
+        "profile.updated",
+        tenant=profile.tenant,
+        actor=user,
+        obj=profile,
+        payload={"changed": {f: {"from": str(before[f]), "to": str(v)} for f, v in changed.items()}},
+    )
     return profile
 
 
@@ -43,6 +88,7 @@ def profile_update(*, profile: PartnerProfile, user: User, data: dict) -> Partne
 def profile_confirm_current(*, profile: PartnerProfile, user: User) -> PartnerProfile:
     """R2: the global admin confirms the profile and MPN ID are current."""
     require_global_admin(user)
+    _require_own_profile(profile, user)
     profile = PartnerProfile.objects.select_for_update().get(pk=profile.pk)
     profile.details_confirmed_at = clock.now()
     profile.details_confirmed_by = user
@@ -52,15 +98,27 @@ def profile_confirm_current(*, profile: PartnerProfile, user: User) -> PartnerPr
 
 
 @transaction.atomic
-def profile_mark_offboarding(*, profile: PartnerProfile, actor: User | None) -> bool:
-    """Ops flag (R3). Returns False when it was already set."""
-    profile = PartnerProfile.objects.select_for_update().get(pk=profile.pk)
+def profile_mark_offboarding(*, profile: PartnerProfile, actor: User | None, reason: str = "") -> bool:
+    """Ops flag (R3): this direct-bill partner is identified for direct bill offboarding.
+
+    Idempotent: returns False (and changes nothing) when it was already set. A partner outside the
+    direct bill program cannot be marked (Conflict).
+    """
+    profile = PartnerProfile.objects.select_for_update().select_related("tenant").get(pk=profile.pk)
     if profile.identified_for_offboarding:
         return False
+    if not ProgramMembership.objects.filter(partner=profile, program=Program.DIRECT_BILL).exists():
+        raise Conflict(
+            _("%(partner)s is not in the CSP direct bill program, so it cannot be offboarded from it.")
+            % {"partner": profile.legal_name},
+            rule="R3",
+        )
     profile.identified_for_offboarding = True
     profile.identified_for_offboarding_at = clock.now()
     profile.save(update_fields=["identified_for_offboarding", "identified_for_offboarding_at"])
-    events.record("profile.identified_for_offboarding", tenant=profile.tenant, actor=actor, obj=profile)
+    events.record(
+        "profile.identified_for_offboarding", tenant=profile.tenant, actor=actor, obj=profile, reason=reason
+    )
     return True
 
 
@@ -69,6 +127,8 @@ def program_join(
     *, profile: PartnerProfile, program: str, actor=None, actor_label: str = "", reason: str = ""
 ) -> ProgramMembership:
     """Add a program membership (idempotent: an existing membership is returned unchanged)."""
+    if program not in Program.values:
+        raise DomainError(_("Unknown program: %(program)s.") % {"program": program})
     membership, created = ProgramMembership.objects.get_or_create(
         partner=profile, program=program, defaults={"joined_at": clock.now()}
     )
@@ -98,14 +158,20 @@ def is_direct_bill(profile: PartnerProfile | None) -> bool:
     return has_program(profile, Program.DIRECT_BILL, active_only=False)
 
 
+API_TOKEN_NAME_MAX = 100
+
+
 @transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create an API key; the clear key is returned once and never stored."""
-    name = (name or "").strip()
+    """Create an API key for a tenant user; the clear key is returned once and never stored."""
+    if user is None or not user.tenant_id:
+        raise Forbidden(_("API keys are for users of a partner or customer tenant."))
+    name = " ".join((name or "").split())
     if not name:
-        raise DomainError(_("Give the key a name."))
-    if len(name) > 100:
-        raise DomainError(_("A key name has at most 100 characters."))
+        raise InvalidInput(_("Give the key a name."), fields={"name": [_("Give the key a name.")]})
+    if len(name) > API_TOKEN_NAME_MAX:
+        message = _("A key name has at most %(n)d characters.") % {"n": API_TOKEN_NAME_MAX}
+        raise InvalidInput(message, fields={"name": [message]})
     key, key_hash = token_new()
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:8], key_hash=key_hash, created_at=clock.now()
@@ -115,9 +181,21 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User, token_id: int) -> None:
-    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
-        revoked_at=clock.now()
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of the user's own keys. False when there is no such active key of theirs (another
+    user's key id changes nothing)."""
+    try:
+        token_id = int(token_id)
+    except (TypeError, ValueError):
+        return False
+    token = (
+        ApiToken.objects.select_for_update().filter(pk=token_id, user=user, revoked_at__isnull=True).first()
     )
-    if updated:
-        events.record("api_token.revoked", tenant=user.tenant, actor=user, payload={"token_id": token_id})
+    if token is None:
+        return False
+    token.revoked_at = clock.now()
+    token.save(update_fields=["revoked_at"])
+    events.record(
+        "api_token.revoked", tenant=user.tenant, actor=user, obj=token, payload={"name": token.name}
+    )
+    return True

@@ -1,14 +1,21 @@
+import importlib
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from partnercenter.errors import DomainError
+from partnercenter.errors import DomainError, InvalidInput
 
 from . import selectors, services
 from .forms import ApiTokenForm, PartnerProfileForm, SignInForm
+from .models import Program
 from .permissions import global_admin_required, partner_required, tenant_required
+
+NEW_KEY_SESSION = "tenants.new_api_key"
+RECENT_ACTIVITY = 8
 
 
 class SignInView(auth_views.LoginView):
@@ -18,7 +25,13 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        # Signing out changes state, so it is a POST; a plain link lands on a page with the button.
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "registration/signout.html")
 
 
 def _overview_cards(request) -> list[str]:
@@ -30,93 +43,136 @@ def _overview_cards(request) -> list[str]:
     ]
 
 
+def _load_partner(request):
+    """The partner profile and programs, kept on the request so the layout does not load them again."""
+    profile = getattr(request, "partner_profile", None) or selectors.partner_profile_for(request.user)
+    request.partner_profile = profile
+    request.partner_programs = selectors.programs_for(profile)
+    return profile, request.partner_programs
+
+
 @tenant_required
 def overview(request):
-    profile = selectors.partner_profile_for(request.user)
-    programs = selectors.programs_for(profile)
+    profile, programs = _load_partner(request)
     return render(
         request,
         "tenants/overview.html",
-        {"profile": profile, "programs": programs, "cards": _overview_cards(request)},
+        {
+            "profile": profile,
+            "programs": programs,
+            "program_rows": _program_rows(profile, programs) if profile else [],
+            "cards": _overview_cards(request),
+        },
     )
 
 
 @partner_required
 def profile(request):
-    profile = request.partner_profile
+    profile, programs = _load_partner(request)
     return render(
         request,
         "tenants/profile.html",
         {
             "profile": profile,
-            "program_rows": _program_rows(profile),
+            "program_rows": _program_rows(profile, programs),
             "can_edit": request.user.is_global_admin,
+            "activity": selectors.recent_profile_events(profile, limit=RECENT_ACTIVITY),
         },
     )
 
 
-def _program_rows(profile):
-    """Program info (R4, R5): every program with its status, including the indirect reseller enrollment."""
-    from tenants.models import Program
-
-    programs = selectors.programs_for(profile)
-    rows = []
-    for program in Program:
-        membership = programs.get(program.value)
-        rows.append({"program": program, "membership": membership})
+def _enrollment_status_hook():
+    """`enrollment.selectors.enrollment_status_row(profile, rows) -> rows`, when that app provides it."""
     try:
-        from enrollment.selectors import enrollment_status_row
-    except ImportError:
-        enrollment_status_row = None
-    if enrollment_status_row is not None:
-        rows = enrollment_status_row(profile, rows)
+        module = importlib.import_module("enrollment.selectors")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("enrollment", "enrollment.selectors"):
+            return None
+        raise
+    return getattr(module, "enrollment_status_row", None)
+
+
+def _program_rows(profile, programs):
+    """Program info (R4, R5): every program with its status, including the indirect reseller enrollment."""
+    rows = [{"program": program, "membership": programs.get(program.value)} for program in Program]
+    hook = _enrollment_status_hook()
+    if hook is not None:
+        rows = hook(profile, rows)
     return rows
+
+
+def _add_errors(form, exc: InvalidInput) -> None:
+    if not exc.fields:
+        form.add_error(None, exc.text)
+    for field, msgs in exc.fields.items():
+        target = field if field in form.fields else None
+        for msg in msgs:
+            form.add_error(target if field != NON_FIELD_ERRORS else None, msg)
 
 
 @global_admin_required
 def profile_edit(request):
     profile = request.partner_profile
-    form = PartnerProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(profile=profile, user=request.user, data=form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.text)
-        else:
-            messages.success(request, _("Profile saved. Confirm that the details are current."))
-            return redirect("profile")
-    # ModelForm validation mutates the instance; re-read so the page never shows unsaved values.
-    profile.refresh_from_db()
+    if request.method == "POST":
+        form = PartnerProfileForm(request.POST, instance=profile)
+        if form.is_valid():
+            try:
+                services.profile_update(profile=profile, user=request.user, data=form.cleaned_data)
+            except InvalidInput as exc:
+                _add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(None, exc.text)
+            else:
+                messages.success(request, _("Profile saved. Confirm that the details are current."))
+                return redirect("profile")
+        # ModelForm validation writes the submitted values onto the instance; re-read it so the layout
+        # never shows values that were not saved.
+        profile.refresh_from_db()
+    else:
+        form = PartnerProfileForm(instance=profile)
     return render(request, "tenants/profile_edit.html", {"form": form, "profile": profile})
 
 
-@require_POST
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 @global_admin_required
 def profile_confirm(request):
+    if request.method != "POST":
+        return redirect("profile")
     services.profile_confirm_current(profile=request.partner_profile, user=request.user)
     messages.success(request, _("You confirmed that your partner profile and MPN ID are current."))
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "profile")
+    return redirect(_safe_next(request, "profile"))
 
 
 @tenant_required
 def api_keys(request):
-    form = ApiTokenForm(request.POST or None)
-    new_key = None
+    form = ApiTokenForm()
     if request.method == "POST":
-        if request.POST.get("revoke"):
-            try:
-                services.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
-                messages.success(request, _("The key was revoked."))
-            except ValueError:
-                messages.error(request, _("That key does not exist."))
+        if "revoke" in request.POST:
+            if services.api_token_revoke(user=request.user, token_id=request.POST["revoke"]):
+                messages.success(request, _("The key was revoked. Requests that use it now answer 401."))
+            else:
+                messages.error(request, _("That key does not exist or is already revoked."))
             return redirect("api_keys")
+        form = ApiTokenForm(request.POST)
         if form.is_valid():
             try:
-                token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
-            except DomainError as exc:
-                form.add_error("name", exc.text)
+                token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            except InvalidInput as exc:
+                _add_errors(form, exc)
             else:
-                form = ApiTokenForm()
+                # Shown once, on the next page only (post/redirect/get: a reload makes no second key).
+                request.session[NEW_KEY_SESSION] = {"key": key, "name": token.name}
+                messages.success(request, _("Key created."))
+                return redirect("api_keys")
+    new_key = request.session.pop(NEW_KEY_SESSION, None)
     return render(
         request,
         "tenants/api_keys.html",
