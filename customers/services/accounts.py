@@ -42,6 +42,7 @@ def relationship_request_url(*, partner: PartnerProfile, delegated_admin: bool =
     return f"{settings.PORTAL_BASE_URL}/customers/relationship-request/{partner.tenant_id}/?dap={dap}"
 
 
+LINK_PLACEHOLDER = "[personalized invitation link]"
 _TOKEN_IN_TEXT = re.compile(re.escape(INVITATION_PATH) + r"([A-Za-z0-9_\-]{20,})/?")
 
 
@@ -168,8 +169,10 @@ def customer_invitation_create(
         created_at=now,
         expires_at=now + dt.timedelta(days=settings.INVITATION_EXPIRY_DAYS),
     )
-    subject, body = email_draft(invitation=invitation, url=invitation_url(token), sender=user)
-    invitation.email_subject, invitation.email_body = subject, body
+    url = invitation_url(token)
+    subject, body = email_draft(invitation=invitation, url=url, sender=user)
+    # The clear link never reaches the database: the stored draft keeps a placeholder.
+    invitation.email_subject, invitation.email_body = subject, body.replace(url, LINK_PLACEHOLDER)
     invitation.save(update_fields=["email_subject", "email_body"])
     jobs.job_schedule(kind=EXPIRE_JOB, obj=invitation, due_at=invitation.expires_at, tenant=reseller.tenant)
     events.record(
@@ -191,23 +194,31 @@ def token_in_text(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def draft_text(invitation: CustomerInvitation, token: str) -> tuple[str, str]:
+    """The stored draft with the clear link put back (the token comes from the reseller's page)."""
+    return invitation.email_subject, invitation.email_body.replace(LINK_PLACEHOLDER, invitation_url(token))
+
+
 @transaction.atomic
 def customer_invitation_finish_draft(
-    *, invitation: CustomerInvitation, user: User, subject: str, body: str, email_to: str = ""
+    *, invitation: CustomerInvitation, user: User, token: str, subject: str, body: str, email_to: str = ""
 ) -> CustomerInvitation:
-    """ "Done" on the draft email page: keep the final text (the personalized link must still be in it)
-    and, when an address is given, send it through the portal."""
+    """ "Done" on the draft email page: keep the final text (the personalized link must still be in it,
+    unchanged) and, when an address is given, send it through the portal."""
+    if not token or token_hash(token) != invitation.token_hash:
+        raise NotFound()
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
         raise DomainError(_("The email needs a subject."), rule="R11")
-    token = token_in_text(body)
-    if token is None or token_hash(token) != invitation.token_hash:
+    url = invitation_url(token)
+    if url not in body:
         raise DomainError(
             _("The personalized invitation link must stay in the email text, unchanged."), rule="R11"
         )
+    invitation = CustomerInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != CustomerInvitation.Status.PENDING:
         raise Conflict(_("This invitation is no longer pending."), rule="R11")
-    invitation.email_subject, invitation.email_body = subject[:255], body
+    invitation.email_subject, invitation.email_body = subject[:255], body.replace(url, LINK_PLACEHOLDER)
     fields = ["email_subject", "email_body"]
     if email_to:
         invitation.email_to = email_to

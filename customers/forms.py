@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Offer, RelationshipKind
+
+
+class InviteChooseForm(forms.Form):
+    provider = forms.ModelChoiceField(
+        label=_("Indirect provider"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("The customer authorizes both you and this provider as resellers of record."),
+    )
+    include_delegated_admin = forms.BooleanField(
+        label=_(
+            "Include delegated admin privileges (manage the customer's users, licenses and subscriptions)"
+        ),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+        self.fields["provider"].label_from_instance = lambda p: f"{p.legal_name} ({p.mpn_id})"
+
+
+class DraftEmailForm(forms.Form):
+    email_to = forms.EmailField(
+        label=_("Customer's email (optional)"),
+        required=False,
+        help_text=_("Fill this in to send the email through the portal when you select Done."),
+        widget=forms.EmailInput(attrs={"data-draft": "to"}),
+    )
+    subject = forms.CharField(
+        label=_("Subject"), max_length=255, widget=forms.TextInput(attrs={"data-draft": "subject"})
+    )
+    body = forms.CharField(
+        label=_("Email text"),
+        widget=forms.Textarea(attrs={"rows": 16, "data-draft": "body"}),
+        max_length=10000,
+        help_text=_("You can edit the text. The personalized link must stay in it."),
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Company name or domain"), required=False, max_length=100)
+    relationship = forms.ChoiceField(
+        label=_("Relationship"), required=False, choices=[("", _("All"))] + list(RelationshipKind.choices)
+    )
+    provider = forms.TypedChoiceField(
+        label=_("Indirect provider"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, providers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", _("All"))] + [(p.pk, p.legal_name) for p in providers]
+
+
+class CustomerCreateForm(forms.Form):
+    reseller = forms.ModelChoiceField(label=_("Indirect reseller"), queryset=None, empty_label=None)
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    domain_prefix = forms.RegexField(
+        label=_("Domain"),
+        max_length=63,
+        regex=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+        help_text=_("The new tenant's domain: <name>.onmicrosoft.com (lowercase letters, digits, hyphens)."),
+        error_messages={"invalid": _("Use lowercase letters, digits and hyphens.")},
+    )
+    first_name = forms.CharField(label=_("Admin first name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Admin last name"), max_length=100, required=False)
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    country = forms.CharField(label=_("Country/region"), max_length=100, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+
+    def __init__(self, *args, resellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reseller"].queryset = resellers
+        self.fields["reseller"].label_from_instance = lambda p: f"{p.legal_name} ({p.mpn_id})"
+
+
+class OrderForm(forms.Form):
+    offer = forms.ModelChoiceField(label=_("Product"), queryset=Offer.objects.none(), empty_label=None)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100000, initial=1)
+    billing_cycle = forms.ChoiceField(
+        label=_("Billing cycle"), choices=[("monthly", _("Monthly")), ("annual", _("Annual"))]
+    )
+    partner_id_on_record = forms.CharField(
+        label=_("Partner ID on record (the reseller's MPN ID)"), max_length=20, required=False
+    )
+
+    def __init__(self, *args, offers, ask_partner_on_record: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers
+        self.fields["offer"].label_from_instance = lambda o: (
+            f"{o.name} — {o.unit_price} {o.currency}/{_('month')}" if o.is_license_based else o.name
+        )
+        if not ask_partner_on_record:
+            del self.fields["partner_id_on_record"]
+        else:
+            self.fields["partner_id_on_record"].required = True
+
+
+class SubscriptionActionForm(forms.Form):
+    ACTIONS = ["quantity", "suspend", "reactivate", "autorenew_on", "autorenew_off"]
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    quantity = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+
+class CustomerUserForm(forms.Form):
+    user_name = forms.CharField(label=_("User name"), max_length=64)
+    display_name = forms.CharField(label=_("Display name"), max_length=200)
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    usage_location = forms.CharField(label=_("Usage location"), max_length=2, initial="US")
+
+
+class LicenseForm(forms.Form):
+    subscription = forms.UUIDField()
+    action = forms.ChoiceField(choices=[("assign", "assign"), ("remove", "remove")])

@@ -1,0 +1,329 @@
+"""The partner's Customers list (R17), customer detail, provider-created tenants (R13), orders (R14, R18),
+subscriptions, users and licenses."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnercenter.errors import DomainError, NotFound
+from tenants.models import Program
+from tenants.permissions import partner_required
+from tenants.services import has_program
+
+from .. import selectors, services
+from ..forms import (
+    CustomerCreateForm,
+    CustomerFilterForm,
+    CustomerUserForm,
+    LicenseForm,
+    OrderForm,
+    SubscriptionActionForm,
+)
+from ..models import ResellerRelationship, Subscription
+
+PAGE_SIZE = 25
+
+
+def _access(request, customer_id):
+    try:
+        return selectors.customer_access(profile=request.partner_profile, customer_id=customer_id)
+    except NotFound:
+        raise Http404
+
+
+def _decorate(customer, profile) -> None:
+    """What one list row offers (R17), from the partner's relationships with the customer."""
+    rels = customer.my_relationships
+    customer.direct = next((r for r in rels if r.kind == "direct" and r.partner_id == profile.pk), None)
+    customer.as_reseller = next(
+        (r for r in rels if r.kind == "indirect" and r.partner_id == profile.pk), None
+    )
+    customer.as_provider = [r for r in rels if r.provider_id == profile.pk]
+    rel_ids = {r.pk for r in rels}
+    customer.my_subscriptions = [s for s in customer.all_subscriptions if s.relationship_id in rel_ids]
+    customer.admin = any(r.partner_id == profile.pk and r.delegated_admin for r in rels)
+    customer.licenses_assigned = sum(s.assigned for s in customer.my_subscriptions)
+    customer.licenses_total = sum(s.quantity for s in customer.my_subscriptions if s.offer.is_license_based)
+
+
+@partner_required
+def customer_list(request):
+    profile = request.partner_profile
+    is_provider = has_program(profile, Program.INDIRECT_PROVIDER)
+    providers = list(selectors.partnered_providers(reseller=profile))
+    form = CustomerFilterForm(request.GET or None, providers=providers)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.customers_for_partner(
+        profile=profile,
+        q=(filters.get("q") or "").strip(),
+        relationship=filters.get("relationship") or "",
+        provider_id=filters.get("provider"),
+    )
+    page = Paginator(selectors.with_list_details(qs, profile=profile), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for customer in page.object_list:
+        _decorate(customer, profile)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "customers/list.html",
+        {
+            "page_obj": page,
+            "form": form,
+            "query": query.urlencode(),
+            "is_provider": is_provider,
+            "is_reseller": has_program(profile, Program.INDIRECT_RESELLER),
+            "provider_filter": next((p for p in providers if p.pk == filters.get("provider")), None),
+        },
+    )
+
+
+@partner_required
+def customer_detail(request, customer_id):
+    access = _access(request, customer_id)
+    subscriptions = list(selectors.subscriptions_for(access=access))
+    users = list(selectors.users_for(access=access)) if access.can_manage_users else []
+    admin_rel_ids = {r.pk for r in access.admin_relationships}
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "access": access,
+            "customer": access.customer,
+            "subscriptions": subscriptions,
+            "direct_subscriptions": [s for s in subscriptions if s.relationship.kind == "direct"],
+            "indirect_subscriptions": [s for s in subscriptions if s.relationship.kind == "indirect"],
+            "licensable": [
+                s
+                for s in subscriptions
+                if s.relationship_id in admin_rel_ids and s.status == "active" and s.offer.is_license_based
+            ],
+            "users": users,
+            "orders": selectors.orders_for(access=access)[:20],
+            "user_form": CustomerUserForm(),
+            "removable": [r for r in access.relationships if r.partner_id == access.profile.pk],
+        },
+    )
+
+
+@partner_required
+def customer_create(request):
+    """R13: a provider creates a customer tenant for a partnered reseller. Resellers cannot."""
+    profile = request.partner_profile
+    if not has_program(profile, Program.INDIRECT_PROVIDER):
+        raise PermissionDenied(
+            _(
+                "Indirect resellers cannot create Azure AD tenants for new customers: your indirect provider creates "
+                "the tenant and names you as the reseller (R13)."
+            )
+        )
+    resellers = selectors.partnered_resellers(provider=profile)
+    initial = {}
+    requested = request.GET.get("reseller", "")
+    if requested.isdigit():
+        initial["reseller"] = int(requested)
+    form = CustomerCreateForm(request.POST or None, resellers=resellers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account, admin, password = services.customer_create_for_reseller(
+                provider=profile,
+                user=request.user,
+                reseller=data["reseller"],
+                company_name=data["company_name"],
+                domain_prefix=data["domain_prefix"],
+                contact_email=data["contact_email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                country=data["country"],
+                city=data["city"],
+            )
+        except DomainError as exc:
+            form.add_error("domain_prefix" if exc.status == 409 else None, exc.text)
+        else:
+            return render(
+                request,
+                "customers/created.html",
+                {"customer": account, "admin": admin, "password": password, "reseller": data["reseller"]},
+                status=201,
+            )
+    return render(
+        request,
+        "customers/create.html",
+        {"form": form, "has_resellers": resellers.exists()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@partner_required
+def order_new(request, customer_id):
+    """ "Add products" (direct bill) or the provider's order for a reseller's customer (R14, R18)."""
+    access = _access(request, customer_id)
+    as_provider = bool(access.as_provider) and access.direct is None
+    initial = {}
+    if as_provider:
+        initial["partner_id_on_record"] = access.as_provider[0].partner.mpn_id
+    form = OrderForm(
+        request.POST or None,
+        offers=selectors.offers_catalog(),
+        ask_partner_on_record=as_provider,
+        initial=initial,
+    )
+    refusal = None
+    if not access.can_order_direct and not access.can_order_as_provider and access.as_reseller:
+        refusal = _(
+            "%(customer)s was acquired as an indirect reseller customer: the direct-bill capability cannot be used to "
+            "buy for it. Your indirect provider %(provider)s submits its orders (R14)."
+        ) % {"customer": access.customer.company_name, "provider": access.as_reseller.provider.legal_name}
+    if request.method == "POST" and form.is_valid():
+        line = {"offerId": form.cleaned_data["offer"].pk, "quantity": form.cleaned_data["quantity"]}
+        if as_provider:
+            line["partnerIdOnRecord"] = form.cleaned_data["partner_id_on_record"]
+        try:
+            order = services.order_create(
+                access=access,
+                user=request.user,
+                line_items=[line],
+                billing_cycle=form.cleaned_data["billing_cycle"],
+            )
+        except DomainError as exc:
+            form.add_error(None, f"{exc.text} [{exc.code}]" if exc.code >= 800000 else exc.text)
+        else:
+            messages.success(
+                request,
+                _("Order placed: %(offer)s × %(q)d. The subscription is active.")
+                % {"offer": form.cleaned_data["offer"].name, "q": form.cleaned_data["quantity"]},
+            )
+            return redirect(
+                reverse("customers:detail", args=[access.customer.tenant_id]) + f"?order={order.pk}"
+            )
+    status = 200
+    if request.method == "POST":
+        status = 403 if form.errors and refusal else (400 if form.errors else 200)
+    return render(
+        request,
+        "customers/order.html",
+        {
+            "access": access,
+            "customer": access.customer,
+            "form": form,
+            "refusal": refusal,
+            "as_provider": as_provider,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@partner_required
+def subscription_action(request, customer_id, subscription_id):
+    access = _access(request, customer_id)
+    try:
+        sub = selectors.subscription_for(access=access, subscription_id=subscription_id)
+    except NotFound:
+        raise Http404
+    form = SubscriptionActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That change is not valid."))
+    else:
+        action = form.cleaned_data["action"]
+        kwargs = {
+            "quantity": {"quantity": form.cleaned_data.get("quantity")},
+            "suspend": {"status": Subscription.Status.SUSPENDED},
+            "reactivate": {"status": Subscription.Status.ACTIVE},
+            "autorenew_on": {"auto_renew": True},
+            "autorenew_off": {"auto_renew": False},
+        }[action]
+        if action == "quantity" and not form.cleaned_data.get("quantity"):
+            messages.error(request, _("Enter the new quantity."))
+        else:
+            try:
+                services.subscription_update(access=access, user=request.user, subscription=sub, **kwargs)
+            except DomainError as exc:
+                messages.error(request, exc.text)
+            else:
+                messages.success(
+                    request, _("The subscription %(name)s was updated.") % {"name": sub.friendly_name}
+                )
+    return redirect(reverse("customers:detail", args=[access.customer.tenant_id]) + "#subscriptions")
+
+
+@require_POST
+@partner_required
+def customer_user_add(request, customer_id):
+    access = _access(request, customer_id)
+    form = CustomerUserForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.customer_user_create(access=access, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.text)
+        else:
+            messages.success(request, _("User %(upn)s added.") % {"upn": created.user_principal_name})
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(reverse("customers:detail", args=[access.customer.tenant_id]) + "#users")
+
+
+@require_POST
+@partner_required
+def license_change(request, customer_id, user_id):
+    access = _access(request, customer_id)
+    try:
+        customer_user = selectors.user_for(access=access, user_id=user_id)
+    except NotFound:
+        raise Http404
+    form = LicenseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a subscription."))
+    else:
+        try:
+            sub = selectors.subscription_for(access=access, subscription_id=form.cleaned_data["subscription"])
+            fn = (
+                services.license_assign
+                if form.cleaned_data["action"] == "assign"
+                else services.license_remove
+            )
+            fn(access=access, user=request.user, customer_user=customer_user, subscription=sub)
+        except NotFound:
+            raise Http404
+        except DomainError as exc:
+            messages.error(request, exc.text)
+        else:
+            messages.success(
+                request, _("Licenses of %(upn)s updated.") % {"upn": customer_user.user_principal_name}
+            )
+    return redirect(reverse("customers:detail", args=[access.customer.tenant_id]) + "#licenses")
+
+
+@require_POST
+@partner_required
+def relationship_remove(request, customer_id, pk: int):
+    access = _access(request, customer_id)
+    rel = next((r for r in access.relationships if r.pk == pk and r.partner_id == access.profile.pk), None)
+    if rel is None:
+        raise Http404
+    if not request.user.is_global_admin:
+        raise PermissionDenied(_("Only a global admin can remove a reseller relationship."))
+    try:
+        services.relationship_remove(relationship=rel, user=request.user, reason=_("Removed by the partner"))
+    except DomainError as exc:
+        messages.error(request, exc.text)
+        return redirect(reverse("customers:detail", args=[access.customer.tenant_id]))
+    messages.success(
+        request, _("The reseller relationship with %(c)s was removed.") % {"c": access.customer.company_name}
+    )
+    if ResellerRelationship.objects.filter(
+        customer=access.customer, status="active", partner=access.profile
+    ).exists():
+        return redirect(reverse("customers:detail", args=[access.customer.tenant_id]))
+    return redirect("customers:list")

@@ -1,0 +1,278 @@
+"""Invite new customers (R11), the customer's authorize page (R12, R15, R16), the direct reseller
+relationship request, and the customer's own Partner relationships page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from partnercenter.errors import DomainError
+from tenants.models import PartnerProfile, Program, Tenant
+from tenants.permissions import partner_required, tenant_required
+from tenants.services import has_program, is_direct_bill
+
+from .. import selectors, services
+from ..forms import DraftEmailForm, InviteChooseForm
+from ..models import ResellerRelationship
+from ..services.accounts import acceptance_refusal, draft_text, invitation_url, lookup_invitation
+
+
+def _require_reseller(request) -> None:
+    if not has_program(request.partner_profile, Program.INDIRECT_RESELLER):
+        raise PermissionDenied(
+            _(
+                "Invite new customers is for active indirect resellers. Enroll as an indirect reseller first (R11)."
+            )
+        )
+
+
+def mailto_href(to: str, subject: str, body: str) -> str:
+    return f"mailto:{quote(to or '')}?subject={quote(subject or '')}&body={quote(body or '')}"
+
+
+def _render_draft(request, invitation, form, token, status=200):
+    data = form.data if form.is_bound else form.initial
+    return render(
+        request,
+        "customers/invite_draft.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "link": invitation_url(token),
+            "mailto": mailto_href(data.get("email_to", ""), data.get("subject", ""), data.get("body", "")),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@partner_required
+def invite(request):
+    """Step 1: choose the provider (and DAP); the POST creates the invitation and shows the draft email."""
+    _require_reseller(request)
+    providers = selectors.partnered_providers(reseller=request.partner_profile)
+    initial = {"include_delegated_admin": True}
+    requested = request.GET.get("provider", "")
+    if requested.isdigit() and providers.filter(pk=int(requested)).exists():
+        initial["provider"] = int(requested)
+    elif requested:
+        messages.warning(request, _("That provider is not one of your indirect providers."))
+    form = InviteChooseForm(request.POST or None, providers=providers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, token = services.customer_invitation_create(
+                reseller=request.partner_profile,
+                user=request.user,
+                provider=form.cleaned_data["provider"],
+                include_delegated_admin=form.cleaned_data["include_delegated_admin"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.text)
+        else:
+            subject, body = draft_text(invitation, token)
+            draft = DraftEmailForm(initial={"subject": subject, "body": body, "token": token})
+            return _render_draft(request, invitation, draft, token)
+    return render(
+        request,
+        "customers/invite_choose.html",
+        {"form": form, "has_providers": providers.exists()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@partner_required
+def invite_done(request, pk: int):
+    """ "Done": the edited text is checked server-side (the link must stay) and kept; optionally emailed."""
+    _require_reseller(request)
+    invitation = selectors.invitation_of(reseller=request.partner_profile, invitation_id=pk)
+    form = DraftEmailForm(request.POST)
+    token = request.POST.get("token", "")
+    from partnercenter.tokens import token_hash
+
+    if token_hash(token) != invitation.token_hash:
+        raise PermissionDenied(_("This draft does not belong to that invitation."))
+    if form.is_valid():
+        try:
+            services.customer_invitation_finish_draft(
+                invitation=invitation,
+                user=request.user,
+                token=token,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                email_to=form.cleaned_data["email_to"],
+            )
+        except DomainError as exc:
+            form.add_error("body" if "link" in str(exc.message) else None, exc.text)
+        else:
+            if form.cleaned_data["email_to"]:
+                messages.success(
+                    request,
+                    _("The invitation was emailed to %(to)s.") % {"to": form.cleaned_data["email_to"]},
+                )
+            else:
+                messages.success(request, _("The invitation is ready. Send the link to your customer."))
+            return redirect("customers:invitations")
+    return _render_draft(request, invitation, form, token, status=400)
+
+
+@partner_required
+def invitations_sent(request):
+    page = Paginator(selectors.invitations_sent(reseller=request.partner_profile), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "customers/invitations_sent.html", {"page_obj": page})
+
+
+@require_POST
+@partner_required
+def invitation_revoke(request, pk: int):
+    invitation = selectors.invitation_of(reseller=request.partner_profile, invitation_id=pk)
+    try:
+        services.customer_invitation_revoke(invitation=invitation, user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("The invitation was revoked; its link no longer works."))
+    return redirect("customers:invitations")
+
+
+_STATE_HTTP = {"unknown": 404, "expired": 410, "revoked": 410, "accepted": 409, "declined": 409}
+
+
+@never_cache
+def invitation_landing(request, token: str):
+    """The customer's page. GET shows who invites and changes nothing (mail scanners open links);
+    authorizing is a CSRF-protected POST by the customer's global admin."""
+    invitation, state = lookup_invitation(token)
+    if state != "pending":
+        return render(
+            request,
+            "customers/invitation_state.html",
+            {"state": state, "invitation": invitation},
+            status=_STATE_HTTP[state],
+        )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "decline":
+                services.customer_invitation_decline(token=token, user=request.user)
+                messages.info(request, _("You declined the invitation. Nothing else changed."))
+                return redirect("customers:my_partners")
+            if action == "accept":
+                services.customer_invitation_accept(token=token, user=request.user)
+                messages.success(
+                    request,
+                    _("You authorized %(reseller)s and %(provider)s as resellers of record.")
+                    % {
+                        "reseller": invitation.reseller.legal_name,
+                        "provider": invitation.provider.legal_name,
+                    },
+                )
+                return redirect("customers:my_partners")
+            error = _("Choose Authorize or Decline.")
+        except DomainError as exc:
+            error = exc.text
+            invitation, state = lookup_invitation(token)
+            if state != "pending":
+                return render(
+                    request,
+                    "customers/invitation_state.html",
+                    {"state": state, "invitation": invitation, "error": error},
+                    status=_STATE_HTTP[state],
+                )
+    refusal = acceptance_refusal(invitation=invitation, user=request.user)
+    account = selectors.customer_account_of(request.user.tenant) if request.user.tenant else None
+    moving = bool(
+        account
+        and ResellerRelationship.objects.filter(
+            customer=account, partner=invitation.reseller, kind="direct", status="active"
+        ).exists()
+    )
+    return render(
+        request,
+        "customers/invitation.html",
+        {
+            "invitation": invitation,
+            "refusal": refusal.text if refusal else None,
+            "refusal_rule": refusal.rule if refusal else "",
+            "error": error,
+            "moving": moving,
+        },
+        status=400 if error else (403 if refusal else 200),
+    )
+
+
+@never_cache
+def relationship_request(request, partner_id):
+    """A direct-bill partner's reseller relationship request link (GET /v1/customers/relationshiprequests)."""
+    partner = get_object_or_404(PartnerProfile.objects.select_related("tenant"), tenant_id=partner_id)
+    if not is_direct_bill(partner):
+        return render(request, "customers/invitation_state.html", {"state": "unknown"}, status=404)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    dap = request.GET.get("dap", "1") != "0"
+    error = None
+    if request.method == "POST":
+        try:
+            services.direct_relationship_accept(partner=partner, user=request.user, delegated_admin=dap)
+        except DomainError as exc:
+            error = exc.text
+        else:
+            messages.success(request, _("%(p)s is now your reseller of record.") % {"p": partner.legal_name})
+            return redirect("customers:my_partners")
+    tenant = request.user.tenant
+    refusal = None
+    if tenant is None or tenant.kind != Tenant.Kind.CUSTOMER or not request.user.is_global_admin:
+        refusal = _("Only a global admin of the customer's tenant can accept a reseller relationship (R12).")
+    return render(
+        request,
+        "customers/relationship_request.html",
+        {"partner": partner, "dap": dap, "refusal": refusal, "error": error},
+        status=400 if error else (403 if refusal else 200),
+    )
+
+
+@tenant_required
+def my_partners(request):
+    """A customer tenant's partners: its resellers of record and providers, and whether DAP was granted."""
+    tenant = request.user.tenant
+    if tenant.kind != Tenant.Kind.CUSTOMER:
+        raise PermissionDenied(_("Partner relationships is the page of a customer tenant."))
+    relationships = selectors.relationships_for_customer(customer_tenant=tenant)
+    return render(
+        request,
+        "customers/my_partners.html",
+        {"relationships": relationships, "can_remove": request.user.is_global_admin},
+    )
+
+
+@require_POST
+@tenant_required
+def my_partner_remove(request, pk: int):
+    tenant = request.user.tenant
+    if tenant.kind != Tenant.Kind.CUSTOMER or not request.user.is_global_admin:
+        raise PermissionDenied(_("Only the customer's global admin can remove a reseller relationship."))
+    relationship = get_object_or_404(
+        ResellerRelationship, pk=pk, customer__tenant=tenant, status=ResellerRelationship.Status.ACTIVE
+    )
+    try:
+        services.relationship_remove(
+            relationship=relationship, user=request.user, reason=_("Removed by the customer")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("The reseller relationship was removed."))
+    return redirect("customers:my_partners")
