@@ -54,7 +54,7 @@ def test_invite_page_preselects_provider_and_shows_the_draft_email():
     assert CustomerInvitation.objects.count() == 0  # GET creates nothing
 
     draft = c.post(
-        "/customers/invite/?provider=%s" % provider.pk,
+        f"/customers/invite/?provider={provider.pk}",
         {"provider": provider.pk, "include_delegated_admin": "on"},
     )
     assert draft.status_code == 200

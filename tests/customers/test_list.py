@@ -1,0 +1,223 @@
+"""The Customers list (R17) and customer detail: badges, row options, search and filters, paging, and a
+query count that does not grow with the list."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from customers.models import CustomerAccount, CustomerUser, ResellerRelationship, Subscription
+from partnercenter import clock
+from tenants.models import Tenant
+from tests.customers.factories import make_customer, make_partnered, order, relate
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _rows(html: str) -> int:
+    return html.count('class="customer-row"')
+
+
+def test_direct_and_indirect_rows_offer_different_options():
+    reseller, ruser, provider, puser = make_partnered()
+    direct_t, _a = make_customer(name="Wingtip Toys")
+    relate(direct_t, reseller, kind="direct")
+    indirect_t, _b = make_customer(name="Tailspin Toys")
+    relate(indirect_t, reseller, kind="indirect", provider=provider)
+    html = _client(ruser).get("/customers/").content.decode()
+    assert _rows(html) == 2
+    wingtip = html[html.index('data-company="Wingtip Toys"') :]
+    wingtip = wingtip[: wingtip.index("</details>")]
+    tailspin = html[html.index('data-company="Tailspin Toys"') :]
+    tailspin = tailspin[: tailspin.index("</details>")]
+    assert 'data-badge="direct"' in wingtip and 'data-badge="indirect"' not in wingtip
+    for action in ("add-products", "view-products", "subscriptions"):
+        assert f'data-action="{action}"' in wingtip
+    assert 'data-badge="indirect"' in tailspin and 'data-badge="direct"' not in tailspin
+    for action in ("licenses", "users", "renewals"):
+        assert f'data-action="{action}"' in tailspin
+    assert 'data-action="add-products"' not in tailspin and 'data-action="view-products"' not in tailspin
+    # Expanding shows account, services, users and licenses.
+    for heading in ("Account", "Services", "Users", "Licenses"):
+        assert f"<h3>{heading}</h3>" in tailspin
+    assert "▾" in tailspin
+
+
+def test_search_and_filters():
+    reseller, ruser, provider, _p = make_partnered()
+    _r2, _u2, other_provider, _p2 = make_partnered(reseller)
+    a, _ = make_customer(name="Wingtip Toys")
+    relate(a, reseller, kind="direct")
+    b, _ = make_customer(name="Tailspin Toys")
+    relate(b, reseller, kind="indirect", provider=provider)
+    c_, _ = make_customer(name="Litware")
+    relate(c_, reseller, kind="indirect", provider=other_provider)
+    c = _client(ruser)
+    assert _rows(c.get("/customers/?q=wing").content.decode()) == 1
+    assert _rows(c.get(f"/customers/?q={b.default_domain[:8]}").content.decode()) == 3  # "customer" prefix
+    assert _rows(c.get(f"/customers/?q={b.default_domain}").content.decode()) == 1
+    assert _rows(c.get("/customers/?relationship=direct").content.decode()) == 1
+    assert _rows(c.get("/customers/?relationship=indirect").content.decode()) == 2
+    html = c.get(f"/customers/?provider={provider.pk}").content.decode()
+    assert _rows(html) == 1 and "Tailspin Toys" in html
+    # Bad input never crashes the page.
+    assert c.get("/customers/?provider=abc&relationship=zzz&page=-4").status_code == 200
+
+
+def test_no_leak_between_partners():
+    reseller, ruser, provider, puser = make_partnered()
+    other, ouser, _op, _opu = make_partnered()
+    mine, _ = make_customer(name="Mine Inc")
+    relate(mine, reseller, kind="direct")
+    theirs, _ = make_customer(name="Theirs Inc")
+    relate(theirs, other, kind="direct")
+    html = _client(ruser).get("/customers/").content.decode()
+    assert "Mine Inc" in html and "Theirs Inc" not in html
+    assert _client(ruser).get(f"/customers/{theirs.id}/").status_code == 404
+    assert _client(puser).get(f"/customers/{mine.id}/").status_code == 404
+
+
+def test_removed_relationship_hides_the_customer():
+    reseller, ruser, _provider, _p = make_partnered()
+    t, _ = make_customer(name="Gone Co")
+    rel = relate(t, reseller, kind="direct")
+    rel.status = "removed"
+    rel.save()
+    assert "Gone Co" not in _client(ruser).get("/customers/").content.decode()
+
+
+def test_provider_sees_the_resellers_customer_with_place_order():
+    reseller, ruser, provider, puser = make_partnered()
+    t, _ = make_customer(name="Tailspin Toys")
+    relate(t, reseller, kind="indirect", provider=provider)
+    html = _client(puser).get("/customers/").content.decode()
+    assert 'data-action="place-order"' in html and 'data-badge="provider"' in html
+    assert 'data-testid="create-customer"' in html
+
+
+def test_detail_shows_subscriptions_users_and_licenses():
+    reseller, ruser, provider, puser = make_partnered()
+    t, admin = make_customer(name="Tailspin Toys")
+    relate(t, reseller, kind="indirect", provider=provider)
+    order(provider, puser, t, pior=reseller.mpn_id)
+    html = _client(ruser).get(f"/customers/{t.id}/").content.decode()
+    assert 'id="renewals"' in html and 'id="users"' in html and 'id="licenses"' in html
+    assert "Microsoft 365 Business Basic" in html and admin.email in html
+    assert 'data-action="add-products"' not in html
+
+
+def _bulk_customers(reseller, provider, n):
+    now = clock.now()
+    tenants = Tenant.objects.bulk_create(
+        [
+            Tenant(default_domain=f"bulk{i}.onmicrosoft.com", display_name=f"Bulk {i:04d}", kind="customer")
+            for i in range(n)
+        ]
+    )
+    accounts = CustomerAccount.objects.bulk_create(
+        [CustomerAccount(tenant=t, company_name=t.display_name, created_at=now) for t in tenants]
+    )
+    ResellerRelationship.objects.bulk_create(
+        [
+            ResellerRelationship(
+                customer=a,
+                partner=reseller,
+                kind="indirect" if i % 2 else "direct",
+                provider=provider if i % 2 else None,
+                delegated_admin=True,
+                source="invitation",
+                established_at=now,
+            )
+            for i, a in enumerate(accounts)
+        ]
+    )
+    CustomerUser.objects.bulk_create(
+        [
+            CustomerUser(
+                customer=a,
+                user_principal_name=f"u@{a.tenant.default_domain}",
+                display_name="U",
+                created_at=now,
+            )
+            for a in accounts
+        ]
+    )
+
+
+def _list_queries(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        resp = client.get(path)
+    assert resp.status_code == 200
+    return len(ctx.captured_queries), resp
+
+
+@pytest.mark.parametrize("n", [5, 500])
+def test_list_query_count_is_constant(n, django_assert_max_num_queries):
+    reseller, ruser, provider, puser = make_partnered()
+    _bulk_customers(reseller, provider, n)
+    # A couple of customers with subscriptions too.
+    t, _ = make_customer(name="Aaa With Subs")
+    relate(t, reseller, kind="indirect", provider=provider)
+    order(provider, puser, t, pior=reseller.mpn_id)
+    client = _client(ruser)
+    queries, resp = _list_queries(client, "/customers/")
+    assert _rows(resp.content.decode()) == min(n + 1, 25)
+    with django_assert_max_num_queries(16):
+        client.get("/customers/")
+    with django_assert_max_num_queries(16):
+        client.get("/customers/?page=2&relationship=indirect")
+
+
+def test_list_query_count_same_at_5_and_500():
+    reseller, ruser, provider, _p = make_partnered()
+    _bulk_customers(reseller, provider, 5)
+    client = _client(ruser)
+    small, _ = _list_queries(client, "/customers/")
+    now = clock.now()
+    more = Tenant.objects.bulk_create(
+        [
+            Tenant(default_domain=f"more{i}.onmicrosoft.com", display_name=f"More {i}", kind="customer")
+            for i in range(495)
+        ]
+    )
+    accts = CustomerAccount.objects.bulk_create(
+        [CustomerAccount(tenant=t, company_name=t.display_name) for t in more]
+    )
+    ResellerRelationship.objects.bulk_create(
+        [
+            ResellerRelationship(
+                customer=a, partner=reseller, kind="direct", source="direct_bill", established_at=now
+            )
+            for a in accts
+        ]
+    )
+    large, resp = _list_queries(client, "/customers/")
+    assert "Page 1 of 20" in resp.content.decode()
+    assert small == large
+
+
+def test_subscription_actions_from_the_detail_page():
+    reseller, ruser, provider, puser = make_partnered()
+    t, _ = make_customer()
+    relate(t, reseller, kind="direct")
+    o = order(reseller, ruser, t, quantity=3)
+    sub = Subscription.objects.get(order=o)
+    c = _client(ruser)
+    url = f"/customers/{t.id}/subscriptions/{sub.pk}/"
+    c.post(url, {"action": "quantity", "quantity": 7})
+    c.post(url, {"action": "autorenew_off"})
+    c.post(url, {"action": "suspend"})
+    sub.refresh_from_db()
+    assert (sub.quantity, sub.auto_renew, sub.status) == (7, False, "suspended")
+    c.post(url, {"action": "reactivate"})
+    sub.refresh_from_db()
+    assert sub.status == "active"
+    assert c.post(url, {"action": "quantity", "quantity": "lots"}).status_code == 302
+    sub.refresh_from_db()
+    assert sub.quantity == 7
