@@ -146,7 +146,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
         if not self._can_decide(request):
             raise PermissionDenied
         enrollment = get_object_or_404(Enrollment, pk=object_id)
-        form = RejectForm(request.POST or None)
+        form = RejectForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.enrollment_reject(

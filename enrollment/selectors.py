@@ -50,7 +50,7 @@ _MESSAGES = {
         "Partner profile page first."
     ),
     ENROLLMENT_OPEN: gettext_lazy(
-        "You already have an indirect reseller enrollment in progress. Its status is shown below."
+        "You already have an indirect reseller enrollment in progress; wait for its approval."
     ),
     ALREADY_INDIRECT_RESELLER: gettext_lazy(
         "Your organization is already an indirect reseller. Enrollment cannot be undone or repeated."

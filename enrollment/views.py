@@ -17,7 +17,7 @@ def enroll(request):
     """The enrollment page: status and history, every reason the partner cannot enroll yet (R1–R3), the
     partner details (R2), the no-rollback warning (R6) and "Enroll now"."""
     profile = request.partner_profile
-    form = EnrollForm(request.POST or None)
+    form = EnrollForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.enrollment_submit(profile=profile, user=request.user)
