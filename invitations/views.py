@@ -328,8 +328,9 @@ PROBLEM_KINDS = {
 
 
 def _link_headers(response):
-    # The token is in the URL: never let it leak through a Referer header or a shared cache.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: never let it leak to another site through a Referer header, nor into a
+    # shared cache. ("no-referrer" would make browsers send "Origin: null" and fail the CSRF check.)
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 

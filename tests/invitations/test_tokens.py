@@ -223,7 +223,7 @@ def test_links_come_from_portal_base_url_not_the_host(provider, settings):
 def test_link_pages_do_not_leak_the_token(new_invitation, reseller, link_path):
     invitation, token = new_invitation()
     response = _client(reseller[1]).get(link_path(token))
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
