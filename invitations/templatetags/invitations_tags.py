@@ -5,6 +5,7 @@ from tenants.models import Partnership, Program
 
 from ..models import PartnerInvitation
 from ..selectors import invitations_for_reseller
+from ..services import enrollment_url
 
 register = template.Library()
 
@@ -32,10 +33,10 @@ def _active(programs, program) -> bool:
 def invitations_overview(profile, programs, user) -> dict:
     if profile is None:
         return {}
-    ctx: dict = {"is_reseller": _active(programs, Program.INDIRECT_RESELLER)}
+    ctx: dict = {"is_reseller": _active(programs, Program.INDIRECT_RESELLER), "enroll_url": enrollment_url()}
     ctx["is_provider"] = _active(programs, Program.INDIRECT_PROVIDER)
+    ctx["pending"] = list(invitations_for_reseller(profile)[:5])
     if ctx["is_reseller"]:
-        ctx["pending"] = list(invitations_for_reseller(profile)[:5])
         ctx["provider_count"] = Partnership.objects.filter(reseller=profile, status="active").count()
     if ctx["is_provider"]:
         ctx["reseller_count"] = Partnership.objects.filter(provider=profile, status="active").count()

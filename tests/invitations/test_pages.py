@@ -207,6 +207,25 @@ def test_overview_card_shows_pending_invitations(reseller, provider, new_invitat
     assert "1 invitation pending." in page
 
 
+def test_overview_card_tells_a_partner_not_yet_enrolled_to_enroll(
+    direct_bill_partner, provider, new_invitation
+):
+    invitation, token = new_invitation()
+    subject, body = services.email_draft(invitation=invitation, token=token)
+    services.invitation_send(
+        provider=provider[0],
+        invitation_id=invitation.pk,
+        user=provider[1],
+        token=token,
+        to=direct_bill_partner[1].email,
+        subject=subject,
+        body=body,
+    )
+    page = _client(direct_bill_partner[1]).get("/").content.decode()
+    assert "1 partnership invitation is waiting for your answer." in page
+    assert "enroll as an indirect reseller first" in page
+
+
 def test_nav_entries(reseller, provider, direct_bill_partner):
     page = _client(reseller[1]).get("/").content.decode()
     assert 'data-nav="invitations:indirect_providers"' in page
