@@ -21,7 +21,9 @@ def _postgresql_only():
     if connection.vendor != "postgresql":
         if os.environ.get("CI") == "true":
             pytest.fail("CI runs this on PostgreSQL: set DATABASE_URL=postgres://...")
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serializes writers, so threads cannot race")
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serializes writers, so threads cannot race"
+        )
 
 
 def run_at_once(n, fn):
