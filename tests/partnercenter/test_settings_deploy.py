@@ -15,7 +15,10 @@ GOOD_KEY = secrets.token_urlsafe(64)
 
 
 def production(env_overrides: dict[str, str | None], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    # A clean deployment environment: nothing a test run itself sets (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE in this process, which `check --deploy` rightly refuses).
+    dropped = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["DJANGO_SETTINGS_MODULE"] = "partnercenter.settings.production"
     for key, value in env_overrides.items():
         if value is None:
