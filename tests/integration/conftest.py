@@ -28,6 +28,22 @@ WORKER_START_TIMEOUT = 60
 WORKER_STOP_TIMEOUT = 20
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test here, or using a real worker, is `integration`; every live-server test is `e2e`.
+
+    `python3 dev.py test` runs those serially after the parallel part, selecting them by marker, so a
+    forgotten marker must not put a real worker or a browser into the parallel run.
+    """
+    here = Path(__file__).resolve().parent
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if here in Path(str(item.path)).resolve().parents or "celery_worker_process" in fixtures:
+            item.add_marker(pytest.mark.integration)
+        if "live_server" in fixtures and not item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.e2e)
+
+
 # ------------------------------------------------------------------------------------------- broker
 
 
