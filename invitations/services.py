@@ -515,15 +515,23 @@ def invitation_decline_listed(*, invitation_id: int, user: User) -> PartnerInvit
 
 
 @transaction.atomic
-def invitation_expire(*, invitation_id: int, actor_label: str = "job:partner_invitation.expire") -> bool:
-    """Mark one overdue pending invitation expired. Idempotent: False when there is nothing to do."""
+def invitation_expire(
+    *, invitation_id: int, actor_label: str = "job:partner_invitation.expire", when_due: bool = False
+) -> bool:
+    """Mark one overdue pending invitation expired. Idempotent: False when there is nothing to do.
+
+    `when_due`: called by the invitation's own expiry job, which runs once its due time (the expiry) has
+    come, or earlier when ops run it ahead of time (`run_due_jobs --until`): then the time has come.
+    """
     invitation = (
         PartnerInvitation.objects.select_for_update(skip_locked=True)
         .select_related("provider__tenant")
         .filter(pk=invitation_id)
         .first()
     )
-    if invitation is None or not invitation.is_overdue(clock.now()):
+    if invitation is None or invitation.status != PartnerInvitation.Status.PENDING:
+        return False
+    if not when_due and not invitation.is_overdue(clock.now()):
         return False
     invitation.expire()
     invitation.closed_at = clock.now()

@@ -18,7 +18,11 @@ def expire_invitation_job(job) -> str:
         invitation_id = int(job.object_id)
     except (TypeError, ValueError):
         return "no invitation"
-    return "expired" if services.invitation_expire(invitation_id=invitation_id) else "nothing to do"
+    return (
+        "expired"
+        if services.invitation_expire(invitation_id=invitation_id, when_due=True)
+        else "nothing to do"
+    )
 
 
 @shared_task(name="invitations.expire_due")

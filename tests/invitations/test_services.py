@@ -224,3 +224,21 @@ def test_partnership_remove_keeps_everything_else(provider, reseller, new_invita
     _, token2 = new_invitation()
     services.invitation_accept(token=token2, user=reseller[1])
     assert Partnership.objects.filter(status="active").count() == 1
+
+
+def test_ops_time_travel_runs_the_expiry_job(new_invitation, reseller):
+    from django.core.management import call_command
+
+    invitation, token = new_invitation()
+    other, _ = new_invitation()
+    services.invitation_revoke(provider=other.provider, invitation_id=other.pk, user=None)
+    call_command("run_due_jobs", "--until", (invitation.expires_at - dt.timedelta(days=1)).isoformat())
+    assert PartnerInvitation.objects.get(pk=invitation.pk).status == "pending"
+    call_command("run_due_jobs", "--until", (invitation.expires_at + dt.timedelta(minutes=1)).isoformat())
+    assert PartnerInvitation.objects.get(pk=invitation.pk).status == "expired"
+    with pytest.raises(DomainError) as exc:
+        services.invitation_accept(token=token, user=reseller[1])
+    assert exc.value.code == services.CODE_EXPIRED
+    # a revoked invitation's job was cancelled: it stays revoked
+    assert ScheduledJob.objects.get(object_id=str(other.pk)).status == "cancelled"
+    assert PartnerInvitation.objects.get(pk=other.pk).status == "revoked"
