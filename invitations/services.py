@@ -349,11 +349,10 @@ def invitation_new_link(*, provider: PartnerProfile, invitation_id: int, user: U
 
 
 @transaction.atomic
-def invitation_revoke(
-    *, provider: PartnerProfile, invitation_id: int, user: User | None
-) -> PartnerInvitation:
-    """Revoke a pending invitation: its link stops working at once."""
-    if user is not None and not user.is_staff:
+def invitation_revoke(*, provider: PartnerProfile, invitation_id: int, user: User) -> PartnerInvitation:
+    """Revoke a pending invitation: its link stops working at once. The provider's admins, or ops staff
+    (Django admin users without a tenant)."""
+    if not (user.is_staff and user.tenant_id is None):
         require_provider(profile=provider, user=user)
     invitation = _locked_provider_invitation(invitation_id=invitation_id, provider=provider)
     if invitation.status != PartnerInvitation.Status.PENDING:

@@ -163,6 +163,10 @@ def test_revoke_only_pending_and_only_own(provider, new_invitation):
     with pytest.raises(DomainError) as exc:
         services.invitation_revoke(provider=other[0], invitation_id=invitation.pk, user=other[1])
     assert exc.value.status == 404
+    sales = UserFactory(tenant=provider[0].tenant, role=Role.SALES_AGENT)
+    with pytest.raises(DomainError) as exc:
+        services.invitation_revoke(provider=provider[0], invitation_id=invitation.pk, user=sales)
+    assert exc.value.status == 403
     services.invitation_revoke(provider=provider[0], invitation_id=invitation.pk, user=provider[1])
     with pytest.raises(DomainError) as exc:
         services.invitation_revoke(provider=provider[0], invitation_id=invitation.pk, user=provider[1])
@@ -226,12 +230,12 @@ def test_partnership_remove_keeps_everything_else(provider, reseller, new_invita
     assert Partnership.objects.filter(status="active").count() == 1
 
 
-def test_ops_time_travel_runs_the_expiry_job(new_invitation, reseller):
+def test_ops_time_travel_runs_the_expiry_job(new_invitation, reseller, provider):
     from django.core.management import call_command
 
     invitation, token = new_invitation()
     other, _ = new_invitation()
-    services.invitation_revoke(provider=other.provider, invitation_id=other.pk, user=None)
+    services.invitation_revoke(provider=other.provider, invitation_id=other.pk, user=provider[1])
     call_command("run_due_jobs", "--until", (invitation.expires_at - dt.timedelta(days=1)).isoformat())
     assert PartnerInvitation.objects.get(pk=invitation.pk).status == "pending"
     call_command("run_due_jobs", "--until", (invitation.expires_at + dt.timedelta(minutes=1)).isoformat())
