@@ -49,9 +49,7 @@ _MESSAGES = {
         "Your partner profile and MPN ID have not been confirmed as current. Confirm them on the "
         "Partner profile page first."
     ),
-    ENROLLMENT_OPEN: gettext_lazy(
-        "You already have an indirect reseller enrollment in progress; wait for its approval."
-    ),
+    ENROLLMENT_OPEN: gettext_lazy("You already have an indirect reseller enrollment in progress."),
     ALREADY_INDIRECT_RESELLER: gettext_lazy(
         "Your organization is already an indirect reseller. Enrollment cannot be undone or repeated."
     ),
