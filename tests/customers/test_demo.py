@@ -8,7 +8,7 @@ from customers.selectors import customer_access
 from customers.services import customer_invitation_accept, customer_invitation_create, order_create
 from partnercenter.errors import DomainError
 from tenants import demo as tenants_demo
-from tenants.models import Partnership, PartnerProfile, Program, User
+from tenants.models import PartnerProfile, Partnership, Program, User
 from tenants.services import program_join
 
 pytestmark = pytest.mark.django_db
