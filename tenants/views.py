@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from partnercenter.errors import DomainError, InvalidInput
 
@@ -15,6 +16,26 @@ from .models import Program
 from .permissions import global_admin_required, partner_required, tenant_required
 
 NEW_KEY_SESSION = "tenants.new_api_key"
+
+# How the partner reads its own profile and program events.
+EVENT_LABELS = {
+    "profile.updated": _lazy("Profile details changed"),
+    "profile.confirmed": _lazy("Details confirmed current"),
+    "profile.identified_for_offboarding": _lazy("Identified for direct bill offboarding"),
+    "program.joined": _lazy("Joined a program"),
+}
+
+
+def event_label(event) -> str:
+    label = EVENT_LABELS.get(event.kind)
+    if label is None:
+        return event.kind
+    program = (event.payload or {}).get("program")
+    if event.kind == "program.joined" and program in Program.values:
+        return _("Joined %(program)s") % {"program": Program(program).label}
+    return str(label)
+
+
 RECENT_ACTIVITY = 8
 
 
@@ -60,7 +81,8 @@ def overview(request):
         {
             "profile": profile,
             "programs": programs,
-            "program_rows": _program_rows(profile, programs) if profile else [],
+            # Memberships only, in program order; the enrollment app's own card shows an open enrollment.
+            "program_rows": [{"program": p, "membership": programs.get(p.value)} for p in Program],
             "cards": _overview_cards(request),
         },
     )
@@ -76,7 +98,10 @@ def profile(request):
             "profile": profile,
             "program_rows": _program_rows(profile, programs),
             "can_edit": request.user.is_global_admin,
-            "activity": selectors.recent_profile_events(profile, limit=RECENT_ACTIVITY),
+            "activity": [
+                {"event": e, "label": event_label(e)}
+                for e in selectors.recent_profile_events(profile, limit=RECENT_ACTIVITY)
+            ],
         },
     )
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnercenter.models import Event
-from tenants.models import ApiToken, PartnerProfile, Role
+from tenants.models import ApiToken, PartnerProfile, Program, Role
 from tests.factories import (
     CustomerTenantFactory,
     PartnerProfileFactory,
@@ -287,3 +287,18 @@ def test_unknown_page_is_a_readable_404(client, partner_admin):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "We can't find that page" in text(response)
+
+
+def test_profile_shows_recent_activity_of_its_own_tenant_only(client):
+    profile, user = make_direct_bill_partner(confirmed=False)
+    other, other_user = make_direct_bill_partner(confirmed=False)
+    from tenants.services import profile_confirm_current, program_join
+
+    profile_confirm_current(profile=profile, user=user)
+    program_join(profile=profile, program=Program.INDIRECT_RESELLER, actor=user)
+    profile_confirm_current(profile=other, user=other_user)
+    client.force_login(user)
+    page = text(client.get(reverse("profile")))
+    assert "Details confirmed current" in page
+    assert "Joined CSP indirect reseller" in page
+    assert user.email in page and other_user.email not in page
