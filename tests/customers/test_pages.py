@@ -1,0 +1,65 @@
+"""Overview cards, the customer's Partner relationships page, navigation and the ops admin pages."""
+
+import pytest
+from django.test import Client
+
+from tests.customers.factories import make_customer, make_partnered, order, relate
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_overview_cards_and_navigation():
+    reseller, ruser, provider, _p = make_partnered()
+    t, admin = make_customer(name="Card Co")
+    relate(t, reseller, kind="indirect", provider=provider)
+    html = _client(ruser).get("/").content.decode()
+    assert 'data-testid="customers-card"' in html and "You serve 1 customer." in html
+    assert 'data-nav="customers:list"' in html
+    html = _client(admin).get("/").content.decode()
+    assert 'data-testid="partners-card"' in html and 'data-nav="customers:my_partners"' in html
+
+
+def test_partner_relationships_page_is_for_customers():
+    reseller, ruser, _provider, _p = make_partnered()
+    assert _client(ruser).get("/customers/partners/").status_code == 403
+    t, admin = make_customer()
+    relate(t, reseller, kind="direct", delegated_admin=False)
+    html = _client(admin).get("/customers/partners/").content.decode()
+    assert reseller.legal_name in html and "Not granted" in html
+
+
+def test_customer_users_cannot_open_partner_pages():
+    _t, admin = make_customer()
+    c = _client(admin)
+    assert c.get("/customers/").status_code == 403
+    assert c.get("/customers/invite/").status_code == 403
+    assert c.get("/customers/new/").status_code == 403
+
+
+def test_admin_pages_load():
+    from tenants.models import User
+
+    reseller, ruser, provider, puser = make_partnered()
+    t, _ = make_customer()
+    relate(t, reseller, kind="indirect", provider=provider)
+    order(provider, puser, t, pior=reseller.mpn_id)
+    ops = User.objects.create_superuser("ops@example.com", "pw-123456789")
+    c = _client(ops)
+    for model in (
+        "customeraccount",
+        "resellerrelationship",
+        "customerinvitation",
+        "offer",
+        "order",
+        "subscription",
+        "customeruser",
+        "licenseassignment",
+    ):
+        assert c.get(f"/admin/customers/{model}/").status_code == 200, model
+    assert c.get(f"/admin/customers/customeraccount/{t.customer_account.pk}/change/").status_code == 200
