@@ -3,6 +3,7 @@ invitation email, and the invitation link pages (R1, R10)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 from urllib.parse import quote, urlencode
 
@@ -185,10 +186,36 @@ def _remember_link(request, invitation_id: int, token: str) -> None:
     request.session[SESSION_LINKS] = dict(list(links.items())[-20:])
 
 
+RECENT_DRAFT = dt.timedelta(minutes=5)
+
+
+def _recent_unsent_draft(request) -> int | None:
+    links = request.session.get(SESSION_LINKS, {})
+    if not links:
+        return None
+    now = clock.now()
+    candidates = selectors.invitations_of(
+        request.partner_profile, status=PartnerInvitation.Status.PENDING
+    ).filter(
+        pk__in=[int(pk) for pk in links],
+        sent_at__isnull=True,
+        created_by=request.user,
+        created_at__gte=now - RECENT_DRAFT,
+    )
+    for invitation in candidates:
+        if services.token_hash(links[str(invitation.pk)]) == invitation.token_hash:
+            return invitation.pk
+    return None
+
+
 @require_POST
 @provider_required
 def request_relationship(request):
-    """ "Request a reseller relationship": a new invitation and its draft email."""
+    """Request a reseller relationship: a new invitation and its draft email. A double click (or a second
+    tab) within a few minutes reopens the unsent draft just created instead of making another one."""
+    recent = _recent_unsent_draft(request)
+    if recent is not None:
+        return redirect("invitations:invitation_draft", pk=recent)
     try:
         invitation, token = services.invitation_create(provider=request.partner_profile, user=request.user)
     except DomainError as exc:

@@ -261,6 +261,28 @@ def test_request_a_reseller_relationship_draft_email(provider):
     assert "Send" in page
 
 
+def test_double_click_makes_one_draft(provider):
+    client = _client(provider[1])
+    first = client.post("/indirect-resellers/request/")["Location"]
+    second = client.post("/indirect-resellers/request/")["Location"]
+    assert first == second
+    assert PartnerInvitation.objects.count() == 1
+    # once sent, the next request is a new invitation
+    page = client.get(first)
+    form = page.context["form"]
+    client.post(
+        first,
+        {
+            "to": "r@reseller.example",
+            "subject": form.initial["subject"],
+            "body": form.initial["body"],
+            "token": form.initial["token"],
+        },
+    )
+    third = client.post("/indirect-resellers/request/")["Location"]
+    assert third != first and PartnerInvitation.objects.count() == 2
+
+
 def test_send_from_the_draft_page_validates_and_sends_once(provider, django_capture_on_commit_callbacks):
     client = _client(provider[1])
     location = client.post("/indirect-resellers/request/")["Location"]
