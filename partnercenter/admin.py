@@ -1,6 +1,10 @@
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +176,23 @@ class ScheduledJobAdmin(ReadOnlyAdmin):
         "result",
     ]
     readonly_fields = fields
+
+    def get_urls(self):
+        run_now = self.admin_site.admin_view(self.run_now_view)
+        return [
+            path("<path:object_id>/run-now/", run_now, name="partnercenter_scheduledjob_run_now"),
+            *super().get_urls(),
+        ]
+
+    def run_now_view(self, request, object_id):
+        """The "Run now" button on a job's page: the same as the list action, for one job."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ScheduledJob, pk=object_id)
+        run_jobs_now(self, request, ScheduledJob.objects.filter(pk=job.pk))
+        return redirect("admin:partnercenter_scheduledjob_change", job.pk)
 
     @admin.display(description=_("when"))
     def due_state(self, obj):

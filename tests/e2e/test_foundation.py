@@ -112,3 +112,18 @@ def test_api_key_is_shown_once(page, sign_in, demo_cast):
     expect(page.get_by_test_id("new-api-key")).to_have_count(0)
     expect(page.locator("tbody")).to_contain_text("billing sync")
     assert key not in page.content()
+
+
+def test_on_a_phone_the_left_navigation_opens_from_the_menu_button(page, sign_in, demo_cast):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in("admin@contoso.example", demo.demo_password())
+    nav = page.get_by_role("navigation", name="Workspace")
+    expect(nav).to_be_hidden()
+    menu = page.get_by_role("button", name="Menu")
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(nav).to_be_visible()
+    shot(page, "phone-nav")
+    nav.get_by_role("link", name="Partner profile").click()
+    expect(page.locator("#program-info")).to_contain_text("CSP direct bill")
+    shot(page, "phone-profile")

@@ -170,3 +170,28 @@ def test_sent_email_cannot_be_added_or_deleted(client, ops):
     assert client.get(reverse("admin:partnercenter_sentemail_add")).status_code == 403
     client.post(reverse("admin:partnercenter_sentemail_delete", args=[email.pk]), {"post": "yes"})
     assert SentEmail.objects.filter(pk=email.pk).exists()
+
+
+def test_run_now_button_on_the_job_page(client, ops, job_kind):
+    job = jobs.job_schedule(kind="test.admin", due_at=clock.now() + dt.timedelta(days=2))
+    change_url = reverse("admin:partnercenter_scheduledjob_change", args=[job.pk])
+    run_url = reverse("admin:partnercenter_scheduledjob_run_now", args=[job.pk])
+    assert run_url in text(client.get(change_url))
+    assert client.get(run_url).status_code == 405
+    response = client.post(run_url, follow=True)
+    assert "1 job ran." in text(response)
+    job.refresh_from_db()
+    assert job.status == ScheduledJob.Status.DONE and job_kind == [job.pk]
+    assert run_url not in text(client.get(change_url))
+
+
+def test_run_now_button_needs_ops_staff(client, job_kind):
+    from tests.factories import make_direct_bill_partner
+
+    _profile, user = make_direct_bill_partner()
+    client.force_login(user)
+    job = jobs.job_schedule(kind="test.admin", due_at=clock.now() + dt.timedelta(days=2))
+    response = client.post(reverse("admin:partnercenter_scheduledjob_run_now", args=[job.pk]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    job.refresh_from_db()
+    assert job.status == ScheduledJob.Status.PENDING and job_kind == []
