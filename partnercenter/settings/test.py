@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR, env
+from .base import DATABASES, STATIC_ROOT, VAR_DIR, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,6 +17,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
+# Tests serve static files from the app directories (no collectstatic); WhiteNoise still wants its root.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # SQLite: a test database in a file, not in memory, so that a real Celery worker process started by the
 # integration tests (tests/integration/conftest.py) sees the test's data. One file per test process, so
