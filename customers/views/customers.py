@@ -29,6 +29,7 @@ from ..forms import (
 from ..models import ResellerRelationship, Subscription
 
 PAGE_SIZE = 25
+USERS_PAGE_SIZE = 50
 
 
 def _access(request, customer_id):
@@ -91,7 +92,12 @@ def customer_list(request):
 def customer_detail(request, customer_id):
     access = _access(request, customer_id)
     subscriptions = list(selectors.subscriptions_for(access=access))
-    users = list(selectors.users_for(access=access)) if access.can_manage_users else []
+    users_page = (
+        Paginator(selectors.users_for(access=access), USERS_PAGE_SIZE).get_page(request.GET.get("users_page"))
+        if access.can_manage_users
+        else None
+    )
+    users = list(users_page.object_list) if users_page else []
     admin_rel_ids = {r.pk for r in access.admin_relationships}
     return render(
         request,
@@ -108,6 +114,7 @@ def customer_detail(request, customer_id):
                 if s.relationship_id in admin_rel_ids and s.status == "active" and s.offer.is_license_based
             ],
             "users": users,
+            "users_page": users_page,
             "orders": selectors.orders_for(access=access)[:20],
             "user_form": CustomerUserForm(),
             "removable": [r for r in access.relationships if r.partner_id == access.profile.pk],

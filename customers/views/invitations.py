@@ -250,11 +250,13 @@ def my_partners(request):
     tenant = request.user.tenant
     if tenant.kind != Tenant.Kind.CUSTOMER:
         raise PermissionDenied(_("Partner relationships is the page of a customer tenant."))
-    relationships = selectors.relationships_for_customer(customer_tenant=tenant)
+    page = Paginator(selectors.relationships_for_customer(customer_tenant=tenant), 25).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "customers/my_partners.html",
-        {"relationships": relationships, "can_remove": request.user.is_global_admin},
+        {"relationships": page.object_list, "page_obj": page, "can_remove": request.user.is_global_admin},
     )
 
 

@@ -63,3 +63,42 @@ def test_admin_pages_load():
     ):
         assert c.get(f"/admin/customers/{model}/").status_code == 200, model
     assert c.get(f"/admin/customers/customeraccount/{t.customer_account.pk}/change/").status_code == 200
+
+
+def test_other_resellers_invitations_answer_404():
+    from customers.services import customer_invitation_create
+    from partnercenter.tokens import token_hash
+
+    reseller, ruser, provider, _p = make_partnered()
+    inv, token = customer_invitation_create(reseller=reseller, user=ruser, provider=provider)
+    _other, ouser, _op, _opu = make_partnered()
+    c = _client(ouser)
+    assert c.post(f"/customers/invitations/{inv.pk}/revoke/").status_code == 404
+    url = f"https://portal.test/customers/invitations/{token}/"
+    done = c.post(f"/customers/invite/{inv.pk}/done/", {"subject": "x", "body": url, "token": token})
+    assert done.status_code == 404
+    inv.refresh_from_db()
+    assert inv.status == "pending" and inv.token_hash == token_hash(token)
+    assert "Customer invitations" in _client(ruser).get("/customers/invitations/").content.decode()
+    assert f'data-invitation="{inv.pk}"' not in c.get("/customers/invitations/").content.decode()
+    assert f'data-invitation="{inv.pk}"' in _client(ruser).get("/customers/invitations/").content.decode()
+
+
+def test_detail_users_are_paginated():
+    from customers.models import CustomerUser
+
+    reseller, ruser, _provider, _p = make_partnered()
+    t, _ = make_customer()
+    relate(t, reseller, kind="direct")
+    account = t.customer_account
+    CustomerUser.objects.bulk_create(
+        [
+            CustomerUser(
+                customer=account, user_principal_name=f"u{i}@{t.default_domain}", display_name=f"U {i:03d}"
+            )
+            for i in range(60)
+        ]
+    )
+    html = _client(ruser).get(f"/customers/{t.id}/").content.decode()
+    assert "Page 1 of 2" in html
+    assert "Page 2 of 2" in _client(ruser).get(f"/customers/{t.id}/?users_page=2").content.decode()
