@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partnercenter import clock
 from partnercenter.api import TenantAPIView, page_body, page_slice
 from partnercenter.errors import DomainError, Forbidden, NotFound
 from tenants.models import PartnerProfile, Partnership
@@ -169,7 +170,7 @@ class PartnerInvitationsView(TenantAPIView, APIView):
         profile = services.require_provider(profile=_profile(request), user=request.user)
         qs = selectors.invitations_of(profile, status=(request.query_params.get("status") or "").strip())
         items, total, nxt = page_slice(request, qs)
-        now = services.clock.now()
+        now = clock.now()
         return Response(page_body(request, [invitation_body(i, now) for i in items], total, nxt))
 
     @extend_schema(
@@ -222,7 +223,7 @@ class PartnerInvitationRevokeView(TenantAPIView, APIView):
         invitation = services.invitation_revoke(
             provider=profile, invitation_id=invitation_id, user=request.user
         )
-        return Response(invitation_body(invitation, services.clock.now()))
+        return Response(invitation_body(invitation, clock.now()))
 
 
 class PartnerInvitationAcceptView(TenantAPIView, APIView):
