@@ -33,10 +33,15 @@ def expire_due_invitations() -> int:
 EXPIRY_SWEEP_SECONDS = float(getattr(settings, "INVITATION_EXPIRY_SWEEP_SECONDS", 3600.0))
 
 
-@app.on_after_finalize.connect
-def _schedule_expiry_sweep(sender, **kwargs):
-    sender.add_periodic_task(
-        EXPIRY_SWEEP_SECONDS,
-        sender.signature("invitations.expire_due"),
-        name="expire partnership invitations",
+def _schedule_expiry_sweep(sender=None, **kwargs):
+    (sender or app).add_periodic_task(
+        EXPIRY_SWEEP_SECONDS, app.signature("invitations.expire_due"), name="expire partnership invitations"
     )
+
+
+# This module is imported from AppConfig.ready(); in a worker or beat process that can happen after the
+# Celery app was finalized, when on_after_finalize has already fired: then add the entry directly.
+if app.finalized:
+    _schedule_expiry_sweep(app)
+else:
+    app.on_after_finalize.connect(_schedule_expiry_sweep, weak=False)
