@@ -1,8 +1,14 @@
 """Ops views of customers. State changes go through the portal's services (which record events), so
 relationship, order and subscription states are read-only here; the audit log shows their history."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
+from partnercenter import events
+from partnercenter.errors import DomainError
+
+from . import services
 from .models import (
     CustomerAccount,
     CustomerInvitation,
@@ -13,6 +19,31 @@ from .models import (
     ResellerRelationship,
     Subscription,
 )
+
+
+class HistoryMixin:
+    """The object's transitions from the audit log: who, when, what, why."""
+
+    @admin.display(description=_("History"))
+    def history(self, obj):
+        rows = events.for_object(obj).order_by("created_at", "id")
+        return format_html_join(
+            "",
+            "<div>{} — <strong>{}</strong> — {} {}</div>",
+            ((e.created_at.strftime("%Y-%m-%d %H:%M"), e.kind, e.actor_label, e.reason) for e in rows),
+        ) or _("No events.")
+
+
+@admin.action(description=_("Revoke the selected pending invitations"))
+def revoke_invitations(modeladmin, request, queryset):
+    done = 0
+    for invitation in queryset.filter(status="pending"):
+        try:
+            services.customer_invitation_revoke(invitation=invitation, user=request.user)
+            done += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, exc.text, messages.ERROR)
+    modeladmin.message_user(request, _("%(n)d invitation(s) revoked.") % {"n": done}, messages.SUCCESS)
 
 
 class RelationshipInline(admin.TabularInline):
@@ -38,7 +69,7 @@ class CustomerAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResellerRelationship)
-class ResellerRelationshipAdmin(admin.ModelAdmin):
+class ResellerRelationshipAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ["customer", "partner", "kind", "provider", "delegated_admin", "status", "established_at"]
     list_filter = ["kind", "status", "source", "delegated_admin"]
     search_fields = [
@@ -48,14 +79,14 @@ class ResellerRelationshipAdmin(admin.ModelAdmin):
         "provider__legal_name",
     ]
     list_select_related = ["customer", "partner", "provider"]
-    readonly_fields = [f.name for f in ResellerRelationship._meta.fields]
+    readonly_fields = [f.name for f in ResellerRelationship._meta.fields] + ["history"]
 
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(CustomerInvitation)
-class CustomerInvitationAdmin(admin.ModelAdmin):
+class CustomerInvitationAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "reseller",
@@ -68,7 +99,11 @@ class CustomerInvitationAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["reseller__legal_name", "provider__legal_name", "email_to"]
     list_select_related = ["reseller", "provider"]
-    readonly_fields = [f.name for f in CustomerInvitation._meta.fields]
+    readonly_fields = [f.name for f in CustomerInvitation._meta.fields if f.name != "token_hash"] + [
+        "history"
+    ]
+    exclude = ["token_hash"]
+    actions = [revoke_invitations]
 
     def has_add_permission(self, request):
         return False
@@ -82,16 +117,16 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ["id", "customer", "placed_by", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["customer__company_name", "placed_by__legal_name", "id"]
     list_select_related = ["customer", "placed_by"]
-    readonly_fields = [f.name for f in Order._meta.fields]
+    readonly_fields = [f.name for f in Order._meta.fields] + ["history"]
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = [
         "friendly_name",
         "customer",
@@ -104,7 +139,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["status", "auto_renew", "offer__category"]
     search_fields = ["customer__company_name", "friendly_name", "id"]
     list_select_related = ["customer", "partner_on_record"]
-    readonly_fields = [f.name for f in Subscription._meta.fields]
+    readonly_fields = [f.name for f in Subscription._meta.fields] + ["history"]
 
 
 @admin.register(CustomerUser)

@@ -102,3 +102,22 @@ def test_detail_users_are_paginated():
     html = _client(ruser).get(f"/customers/{t.id}/").content.decode()
     assert "Page 1 of 2" in html
     assert "Page 2 of 2" in _client(ruser).get(f"/customers/{t.id}/?users_page=2").content.decode()
+
+
+def test_admin_history_and_revoke_action():
+    from customers.models import CustomerInvitation
+    from customers.services import customer_invitation_create
+    from tenants.models import User
+
+    reseller, ruser, provider, _p = make_partnered()
+    inv, _token = customer_invitation_create(reseller=reseller, user=ruser, provider=provider)
+    ops = User.objects.create_superuser("ops2@example.com", "pw-123456789")
+    c = _client(ops)
+    page = c.get(f"/admin/customers/customerinvitation/{inv.pk}/change/").content.decode()
+    assert "customer_invitation.created" in page and inv.token_hash not in page
+    resp = c.post(
+        "/admin/customers/customerinvitation/",
+        {"action": "revoke_invitations", "_selected_action": [inv.pk]},
+    )
+    assert resp.status_code == 302
+    assert CustomerInvitation.objects.get(pk=inv.pk).status == "revoked"
