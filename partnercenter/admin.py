@@ -14,6 +14,11 @@ from . import clock, jobs
 from .emails import email_resend
 from .models import Event, ScheduledJob, SentEmail
 
+admin.site.site_header = _("Partner Center operations")
+admin.site.site_title = _("Partner Center operations")
+admin.site.index_title = _("Tenants, partners, emails, jobs and the audit log")
+admin.site.site_url = "/"
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records written only by the services: ops can read them, never add, change or delete them."""

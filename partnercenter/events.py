@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from . import clock
@@ -30,9 +32,14 @@ def record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         reason=str(reason),
-        payload=payload or {},
+        payload=_json_safe(payload or {}),
         created_at=clock.now(),
     )
+
+
+def _json_safe(payload: dict[str, Any]) -> dict[str, Any]:
+    """Dates, decimals, UUIDs and lazy strings become JSON values, so any payload can be stored."""
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
 
 
 def for_object(obj: models.Model):

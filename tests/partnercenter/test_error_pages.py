@@ -82,3 +82,27 @@ def test_an_unexpected_page_error_is_the_500_page_not_a_traceback(client, monkey
     assert response.status_code == 500
     page = response.content.decode()
     assert "Something went wrong" in page and "secret internals" not in page and "Traceback" not in page
+
+
+def test_domain_error_middleware_renders_a_refusal_page_and_api_body(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from partnercenter.errors import Conflict, NotFound
+    from partnercenter.middleware import DomainErrorMiddleware
+
+    middleware = DomainErrorMiddleware(lambda request: None)
+    request = rf.post("/enrollment/")
+    request.user = AnonymousUser()
+    response = middleware.process_exception(request, Conflict("An enrollment is already open.", rule="R2"))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "An enrollment is already open. (R2)" in page and "Nothing was changed." in page
+
+    api = middleware.process_exception(
+        rf.post("/v1/enrollments/indirectreseller"), Conflict("Open.", code=409)
+    )
+    assert api.status_code == 409 and b'"description": "Open."' in api.content
+    # 403/404 and other exceptions are left to Django's own handlers
+    assert middleware.process_exception(request, NotFound()) is None
+    assert middleware.process_exception(request, Forbidden("no", rule="R1")) is None
+    assert middleware.process_exception(request, ValueError("x")) is None

@@ -42,3 +42,30 @@ def test_for_object_is_the_objects_timeline_only():
         events.record("a.second", obj=first, actor=user)
     events.record("b.other", obj=second)
     assert [e.kind for e in events.for_object(first)] == ["a.second", "a.first"]
+
+
+def test_payload_with_dates_uuids_decimals_and_lazy_strings_is_stored():
+    import decimal
+    import uuid
+
+    from django.utils.translation import gettext_lazy
+
+    profile, _user = make_direct_bill_partner()
+    moment = dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC)
+    event = events.record(
+        "x.y",
+        obj=profile,
+        payload={
+            "at": moment,
+            "id": uuid.UUID(int=1),
+            "amount": decimal.Decimal("1.50"),
+            "label": gettext_lazy("Active"),
+        },
+    )
+    event.refresh_from_db()
+    assert event.payload == {
+        "at": "2026-05-04T09:00:00Z",
+        "id": "00000000-0000-0000-0000-000000000001",
+        "amount": "1.50",
+        "label": "Active",
+    }
