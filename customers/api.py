@@ -464,7 +464,34 @@ def _provider_by_id(value: str) -> PartnerProfile:
     return provider
 
 
+def customer_invitation_body(inv) -> dict:
+    return {
+        "id": str(inv.pk),
+        "status": inv.status,
+        "includeDelegatedAdmin": inv.include_delegated_admin,
+        "provider": {"id": str(inv.provider.tenant_id), "name": inv.provider.legal_name},
+        "emailTo": inv.email_to,
+        "createdAt": inv.created_at,
+        "expiresAt": inv.expires_at,
+        "customerId": str(inv.customer.tenant_id) if inv.customer else None,
+        "attributes": {"objectType": "CustomerInvitation"},
+    }
+
+
 class CustomerInvitationsView(TenantAPIView, APIView):
+    @extend_schema(
+        summary="Your customer invitations",
+        operation_id="customerinvitations_list",
+        parameters=PAGING,
+        responses={200: Collection},
+    )
+    def get(self, request):
+        qs = selectors.invitations_sent(reseller=_profile(request)).select_related(
+            "provider__tenant", "customer"
+        )
+        items, total, token = page_slice(request, qs)
+        return Response(page_body(request, [customer_invitation_body(i) for i in items], total, token))
+
     @extend_schema(
         summary="Invite new customers with an indirect provider (reseller, R11)",
         request=CustomerInvitationCreateSerializer,
@@ -513,6 +540,20 @@ class CustomerInvitationsView(TenantAPIView, APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class CustomerInvitationRevokeView(TenantAPIView, APIView):
+    @extend_schema(
+        summary="Revoke a pending customer invitation",
+        request=None,
+        parameters=[OpenApiParameter("invitation_id", int, OpenApiParameter.PATH)],
+        responses={200: Obj, 404: ErrorBody, 409: ErrorBody},
+    )
+    def post(self, request, invitation_id):
+        inv = selectors.invitation_of(reseller=_profile(request), invitation_id=invitation_id)
+        inv = services.customer_invitation_revoke(invitation=inv, user=request.user)
+        inv = selectors.invitation_of(reseller=inv.reseller, invitation_id=inv.pk)
+        return Response(customer_invitation_body(inv))
 
 
 class CustomerInvitationAcceptView(TenantAPIView, APIView):

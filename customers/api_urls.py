@@ -35,5 +35,10 @@ urlpatterns = [
         api.CustomerInvitationAcceptView.as_view(),
         name="api-customerinvitations-accept",
     ),
+    path(
+        "customerinvitations/<int:invitation_id>/revoke",
+        api.CustomerInvitationRevokeView.as_view(),
+        name="api-customerinvitations-revoke",
+    ),
     path("offers", api.OffersView.as_view(), name="api-offers"),
 ]

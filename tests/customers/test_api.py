@@ -449,3 +449,19 @@ def test_openapi_schema_has_no_warnings_for_customers():
         w for w in list(GENERATOR_STATS._warn_cache) + list(GENERATOR_STATS._error_cache) if "customers" in w
     ]
     assert ours == []
+
+
+def test_customer_invitation_list_and_revoke(world):
+    created = (
+        world["r"]
+        .post("/v1/customerinvitations", {"providerId": str(world["provider"].tenant_id)}, format="json")
+        .json()
+    )
+    listing = world["r"].get("/v1/customerinvitations").json()
+    assert listing["totalCount"] == 1 and listing["items"][0]["status"] == "pending"
+    assert "url" not in listing["items"][0]  # the link is shown once
+    assert world["o"].get("/v1/customerinvitations").json()["totalCount"] == 0
+    assert world["o"].post(f"/v1/customerinvitations/{created['id']}/revoke").status_code == 404
+    revoked = world["r"].post(f"/v1/customerinvitations/{created['id']}/revoke")
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    assert world["r"].post(f"/v1/customerinvitations/{created['id']}/revoke").status_code == 409
