@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -20,15 +22,12 @@ class TenantAdmin(admin.ModelAdmin):
     fields = ["id", "display_name", "default_domain", "kind", "created_at"]
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        # An exact tenant id (UUID) finds its tenant too.
-        try:
-            import uuid
-
-            queryset |= self.model.objects.filter(pk=uuid.UUID(search_term.strip()))
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:  # an exact tenant id (UUID) finds its tenant too
+            tenant_id = uuid.UUID(search_term.strip())
         except ValueError:
-            pass
-        return queryset, may_have_duplicates
+            return results, may_have_duplicates
+        return results | queryset.filter(pk=tenant_id), may_have_duplicates
 
 
 class PortalUserCreationForm(AdminUserCreationForm):
