@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnercenter import clock
+from partnercenter import clock, events
 from partnercenter.errors import DomainError
 from tenants.models import Program
 from tenants.permissions import partner_required
@@ -278,6 +278,7 @@ def invitation_draft(request, pk: int):
             "editable": editable,
             "mailto": mailto,
             "can_invite": request.user.role in services.INVITER_ROLES,
+            "history": events.for_object(invitation).order_by("created_at", "id"),
         },
     )
 

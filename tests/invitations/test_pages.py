@@ -310,6 +310,8 @@ def test_send_from_the_draft_page_validates_and_sends_once(provider, django_capt
         client.post(location, {**data, "body": body})
     assert SentEmail.objects.count() == 1
     assert PartnerInvitation.objects.get(pk=invitation.pk).email == "admin@reseller.example"
+    history = client.get(location).content.decode().split("invitation-history")[1]
+    assert "Invitation created" in history and "Invitation email sent" in history
 
 
 def test_draft_page_without_the_link_offers_a_new_link(provider):
