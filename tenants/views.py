@@ -3,6 +3,7 @@ import importlib
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ def event_label(event) -> str:
 
 
 RECENT_ACTIVITY = 8
+API_KEYS_PER_PAGE = 20
 
 
 class SignInView(auth_views.LoginView):
@@ -198,8 +200,11 @@ def api_keys(request):
                 messages.success(request, _("Key created."))
                 return redirect("api_keys")
     new_key = request.session.pop(NEW_KEY_SESSION, None)
+    page_obj = Paginator(selectors.api_tokens_for(request.user), API_KEYS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "tenants/api_keys.html",
-        {"form": form, "tokens": selectors.api_tokens_for(request.user), "new_key": new_key},
+        {"form": form, "tokens": page_obj.object_list, "page_obj": page_obj, "new_key": new_key},
     )

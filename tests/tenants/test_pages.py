@@ -302,3 +302,16 @@ def test_profile_shows_recent_activity_of_its_own_tenant_only(client):
     assert "Details confirmed current" in page
     assert "Joined CSP indirect reseller" in page
     assert user.email in page and other_user.email not in page
+
+
+def test_api_keys_list_is_paginated(client, partner_admin):
+    from tenants.services import api_token_create
+
+    _profile, user = partner_admin
+    for n in range(25):
+        api_token_create(user=user, name=f"key-{n:02d}")
+    first = text(client.get(reverse("api_keys")))
+    assert "key-24" in first and "key-04" not in first and "Page 1 of 2" in first
+    second = text(client.get(reverse("api_keys"), {"page": 2}))
+    assert "key-04" in second and "key-24" not in second
+    assert client.get(reverse("api_keys"), {"page": "nonsense"}).status_code == 200

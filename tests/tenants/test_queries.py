@@ -29,6 +29,7 @@ def test_page_query_count_does_not_grow_with_programs_or_events(
     client, url_name, django_assert_max_num_queries
 ):
     profile, user = make_partner(Program.DIRECT_BILL)
+    api_token_create(user=user, name="first")
     client.force_login(user)
     url = reverse(url_name)
     client.get(url)
