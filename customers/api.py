@@ -592,7 +592,15 @@ class OrdersView(TenantAPIView, APIView):
 
     @extend_schema(
         summary="Place an order (direct bill, or provider with partnerIdOnRecord; R14, R18)",
-        parameters=[CUSTOMER_ID],
+        parameters=[
+            CUSTOMER_ID,
+            OpenApiParameter(
+                "MS-RequestId",
+                str,
+                OpenApiParameter.HEADER,
+                description="Idempotency key: the same id again returns the same order",
+            ),
+        ],
         request=OrderCreateSerializer,
         responses={201: Obj, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody},
     )
@@ -601,7 +609,11 @@ class OrdersView(TenantAPIView, APIView):
         data = _valid(OrderCreateSerializer, request.data)
         lines = [dict(item) for item in data["lineItems"]]
         order = services.order_create(
-            access=access, user=request.user, line_items=lines, billing_cycle=data["billingCycle"]
+            access=access,
+            user=request.user,
+            line_items=lines,
+            billing_cycle=data["billingCycle"],
+            request_id=request.headers.get("MS-RequestId"),
         )
         order = Order.objects.select_related("customer").get(pk=order.pk)
         return Response(order_body(order), status=status.HTTP_201_CREATED)

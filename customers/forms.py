@@ -89,6 +89,8 @@ class OrderForm(forms.Form):
     partner_id_on_record = forms.CharField(
         label=_("Partner ID on record (the reseller's MPN ID)"), max_length=20, required=False
     )
+    # A fresh id per form: submitting the same form twice (double click, back + resubmit) orders once.
+    request_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, offers, ask_partner_on_record: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -264,6 +264,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
     )
     status = FSMField(_("status"), default=Status.PENDING, choices=Status.choices, protected=True)
     billing_cycle = models.CharField(_("billing cycle"), max_length=10, default="monthly")
+    # The client's request id (MS-RequestId, or the order form's hidden id): a repeated submit returns the
+    # order it already made instead of buying twice.
+    request_id = models.CharField(_("request id"), max_length=64, null=True, blank=True)
     # [{"lineItemNumber", "offerId", "quantity", "partnerIdOnRecord", "subscriptionId"}], as in the real API.
     line_items = models.JSONField(_("line items"), default=list)
     created_by = models.ForeignKey(
@@ -275,6 +278,13 @@ class Order(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placed_by", "request_id"],
+                condition=Q(request_id__isnull=False),
+                name="one_order_per_request_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer} {self.created_at:%Y-%m-%d} ({self.status})"

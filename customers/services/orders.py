@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from partnercenter import clock, events, jobs
@@ -151,27 +151,49 @@ def _parse_lines(line_items) -> list[tuple[dict, Offer, int]]:
 
 @transaction.atomic
 def order_create(
-    *, access: CustomerAccess, user: User, line_items: list[dict], billing_cycle: str = "monthly"
+    *,
+    access: CustomerAccess,
+    user: User,
+    line_items: list[dict],
+    billing_cycle: str = "monthly",
+    request_id: str | None = None,
 ) -> Order:
     """Place an order for a customer. A direct-bill partner orders for its direct customers; the indirect
     provider orders for a reseller's customer with partnerIdOnRecord = the reseller's MPN ID (R18); the
-    direct-bill capability is refused for customers acquired as an indirect reseller (R14)."""
+    direct-bill capability is refused for customers acquired as an indirect reseller (R14).
+    The same `request_id` twice (a double click, a retried API call) makes one order."""
     if user.role not in ORDER_ROLES:
         raise Forbidden(_("Your role cannot place orders."), rule="R18")
     if billing_cycle not in BILLING_CYCLES:
         raise DomainError(_("billingCycle is monthly or annual."), code=400, status=400)
+    request_id = (request_id or "").strip()[:64] or None
     parsed = _parse_lines(line_items)
     relationship = _relationship_for_order(access, line_items)
     placed_by = relationship.provider if relationship.kind == "indirect" else relationship.partner
+    if request_id:
+        existing = Order.objects.filter(placed_by=placed_by, request_id=request_id).first()
+        if existing is not None:
+            if existing.customer_id != access.customer.pk:
+                raise Conflict(_("This request id was already used for another order."))
+            return existing
     now = clock.now()
-    order = Order.objects.create(
-        customer=access.customer,
-        relationship=relationship,
-        placed_by=placed_by,
-        billing_cycle=billing_cycle,
-        created_by=user,
-        created_at=now,
-    )
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                customer=access.customer,
+                relationship=relationship,
+                placed_by=placed_by,
+                billing_cycle=billing_cycle,
+                request_id=request_id,
+                created_by=user,
+                created_at=now,
+            )
+    except IntegrityError:
+        # A concurrent submit with the same request id won: answer with its order.
+        existing = Order.objects.filter(placed_by=placed_by, request_id=request_id).first()
+        if existing is None or existing.customer_id != access.customer.pk:
+            raise Conflict(_("This request id was already used for another order."))
+        return existing
     events.record(
         "order.created",
         tenant=access.customer.tenant,

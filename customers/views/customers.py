@@ -3,6 +3,8 @@ subscriptions, users and licenses."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -176,7 +178,7 @@ def order_new(request, customer_id):
     """ "Add products" (direct bill) or the provider's order for a reseller's customer (R14, R18)."""
     access = _access(request, customer_id)
     as_provider = bool(access.as_provider) and access.direct is None
-    initial = {}
+    initial = {"request_id": uuid.uuid4()}
     if as_provider:
         initial["partner_id_on_record"] = access.as_provider[0].partner.mpn_id
     form = OrderForm(
@@ -196,11 +198,13 @@ def order_new(request, customer_id):
         if as_provider:
             line["partnerIdOnRecord"] = form.cleaned_data["partner_id_on_record"]
         try:
+            request_id = form.cleaned_data.get("request_id")
             order = services.order_create(
                 access=access,
                 user=request.user,
                 line_items=[line],
                 billing_cycle=form.cleaned_data["billing_cycle"],
+                request_id=str(request_id) if request_id else None,
             )
         except DomainError as exc:
             form.add_error(None, f"{exc.text} [{exc.code}]" if exc.code >= 800000 else exc.text)

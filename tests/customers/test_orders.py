@@ -306,3 +306,33 @@ def test_only_indirect_reseller_relationship_partner_sees_users_page_sections():
     html = _client(puser).get(f"/customers/{t.id}/").content.decode()
     assert 'id="users"' not in html  # the provider orders; the reseller administers (R12, R18)
     assert 'data-action="place-order"' in html
+
+
+def test_same_request_id_orders_once():
+    partner, user = make_direct_bill_partner()
+    t, _ = make_customer()
+    relate(t, partner, kind="direct")
+    c = _client(user)
+    form = {"offer": "CFQ7TTC0LH18:0001", "quantity": 2, "billing_cycle": "monthly"}
+    page = c.get(f"/customers/{t.id}/orders/new/").content.decode()
+    import re
+
+    request_id = re.search(r'name="request_id" value="([0-9a-f-]+)"', page).group(1)
+    for _ in range(2):  # a double click
+        assert c.post(f"/customers/{t.id}/orders/new/", {**form, "request_id": request_id}).status_code == 302
+    assert _counts() == (1, 1)
+    c.post(f"/customers/{t.id}/orders/new/", form)  # a new form, a new order
+    assert _counts() == (2, 2)
+
+
+def test_ms_request_id_header_makes_api_orders_idempotent(api_client_for):
+    partner, user = make_direct_bill_partner()
+    t, _ = make_customer()
+    relate(t, partner, kind="direct")
+    client = api_client_for(user)
+    body = {"lineItems": [{"offerId": "CFQ7TTC0LH18:0001", "quantity": 1}]}
+    first = client.post(f"/v1/customers/{t.id}/orders", body, format="json", HTTP_MS_REQUESTID="abc-1")
+    second = client.post(f"/v1/customers/{t.id}/orders", body, format="json", HTTP_MS_REQUESTID="abc-1")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert _counts() == (1, 1)
