@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from partnercenter import clock, events, jobs
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.models import PartnerProfile, Program, ProgramMembership, Role, User
+from tenants.services import is_direct_bill
 
 from ..models import LicenseAssignment, Offer, Order, ResellerRelationship, Subscription
 from ..selectors import CustomerAccess
@@ -64,6 +65,28 @@ def reseller_on_record(mpn_id: str) -> PartnerProfile:
     return profile
 
 
+def reseller_order_refusal(access: CustomerAccess) -> Forbidden:
+    """Why the indirect reseller does not order for its indirect customer: R14 when it holds the direct-bill
+    capability, R18 otherwise (as indirect reseller, the provider orders)."""
+    values = {"customer": access.customer.company_name, "provider": access.as_reseller.provider.legal_name}
+    if is_direct_bill(access.profile):
+        return Forbidden(
+            _(
+                "%(customer)s was acquired as an indirect reseller customer: the direct-bill capability cannot "
+                "be used to buy for it. Your indirect provider %(provider)s submits its orders."
+            )
+            % values,
+            rule="R14",
+        )
+    return Forbidden(
+        _(
+            "As the indirect reseller of %(customer)s you do not place its orders: your indirect provider %(provider)s does."
+        )
+        % values,
+        rule="R18",
+    )
+
+
 def _relationship_for_order(access: CustomerAccess, line_items: list[dict]) -> ResellerRelationship:
     profile = access.profile
     if access.as_provider:
@@ -104,14 +127,7 @@ def _relationship_for_order(access: CustomerAccess, line_items: list[dict]) -> R
                 )
         return access.direct
     if access.as_reseller is not None:
-        raise Forbidden(
-            _(
-                "%(customer)s was acquired as an indirect reseller customer: the direct-bill capability cannot "
-                "be used to buy for it. Your indirect provider %(provider)s submits its orders."
-            )
-            % {"customer": access.customer.company_name, "provider": access.as_reseller.provider.legal_name},
-            rule="R14",
-        )
+        raise reseller_order_refusal(access)
     raise NotFound()
 
 

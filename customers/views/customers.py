@@ -29,6 +29,7 @@ from ..forms import (
     SubscriptionActionForm,
 )
 from ..models import ResellerRelationship, Subscription
+from ..services.orders import reseller_order_refusal
 
 PAGE_SIZE = 25
 USERS_PAGE_SIZE = 50
@@ -189,10 +190,7 @@ def order_new(request, customer_id):
     )
     refusal = None
     if not access.can_order_direct and not access.can_order_as_provider and access.as_reseller:
-        refusal = _(
-            "%(customer)s was acquired as an indirect reseller customer: the direct-bill capability cannot be used to "
-            "buy for it. Your indirect provider %(provider)s submits its orders (R14)."
-        ) % {"customer": access.customer.company_name, "provider": access.as_reseller.provider.legal_name}
+        refusal = reseller_order_refusal(access).text
     if request.method == "POST" and form.is_valid():
         line = {"offerId": form.cleaned_data["offer"].pk, "quantity": form.cleaned_data["quantity"]}
         if as_provider:

@@ -336,3 +336,16 @@ def test_ms_request_id_header_makes_api_orders_idempotent(api_client_for):
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert _counts() == (1, 1)
+
+
+def test_reseller_without_direct_bill_is_told_the_provider_orders():
+    only_reseller, _u = make_partner(Program.INDIRECT_RESELLER)
+    reseller, ruser, provider, _p = make_partnered(only_reseller)
+    t, _ = make_customer()
+    relate(t, reseller, kind="indirect", provider=provider)
+    with pytest.raises(DomainError) as exc:
+        order(reseller, ruser, t)
+    assert exc.value.rule == "R18" and provider.legal_name in exc.value.text
+    page = _client(ruser).get(f"/customers/{t.id}/orders/new/").content.decode()
+    assert "(R18)" in page
+    assert _counts() == (0, 0)
