@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -45,6 +46,13 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Ops staff have no tenant workspace: they land on the admin site.
+        user = self.request.user
+        if user.is_authenticated and not user.tenant_id and user.is_staff:
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
 
 
 class SignOutView(auth_views.LogoutView):

@@ -101,3 +101,11 @@ def test_four_wrong_passwords_then_the_right_one_signs_in(client, partner_user):
         sign_in(client, partner_user.email, "wrong-password")
     response = sign_in(client, partner_user.email, PASSWORD)
     assert response.status_code == 302
+
+
+def test_ops_staff_land_on_the_admin_site(client):
+    from tests.factories import UserFactory
+
+    ops = UserFactory(tenant=None, role="", is_staff=True, is_superuser=True)
+    response = sign_in(client, ops.email, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
