@@ -134,6 +134,7 @@ def test_ops_staff_without_a_tenant_are_pointed_to_admin(client):
     response = client.get(reverse("overview"))
     assert response.status_code == 403
     assert "Ops staff use the admin site." in text(response)
+    assert reverse("admin:index") in text(response)
 
 
 def test_edit_profile_form_shows_current_values(client, partner_admin):
