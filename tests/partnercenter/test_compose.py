@@ -108,3 +108,10 @@ def test_compose_secret_key_default_passes_the_production_checks(services):
     assert len(default) >= 50
     assert not default.startswith("insecure-")
     assert len(set(default)) >= 5
+
+
+def test_web_health_check_asks_for_the_sign_in_page_past_the_host_check_and_https_redirect(services):
+    check = " ".join(services["web"]["healthcheck"]["test"])
+
+    assert "/signin/" in check
+    assert "ALLOWED_HOSTS" in check and "X-Forwarded-Proto" in check
