@@ -49,7 +49,6 @@ REDIS_SOCKET = VAR / "redis.sock"
 # Must stay equal to the default CELERY_BROKER_URL in partnercenter/settings/base.py.
 EMBEDDED_BROKER_URL = f"redis+socket://{REDIS_SOCKET}"
 DEFAULT_DEMO_PASSWORD = "partnercenter-demo"
-CI = os.environ.get("CI", "").lower() == "true"
 
 
 def say(message: str) -> None:
@@ -239,7 +238,18 @@ def sign_ins(env: dict[str, str]) -> list[tuple[str, str]]:
     return [tuple(row) for row in json.loads(out.strip().splitlines()[-1])]
 
 
+def port_is_free(host: str, port: int) -> bool:
+    try:
+        with socket.create_server((host, port)):
+            return True
+    except OSError:
+        return False
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    if not port_is_free(args.host, args.port):
+        say(f"Port {args.port} on {args.host} is in use: stop what runs there or pass --port <another port>")
+        return 1
     ensure_installed()
     env = os.environ.copy()
     env.setdefault("DJANGO_SETTINGS_MODULE", "partnercenter.settings.base")
@@ -421,3 +431,5 @@ if __name__ == "__main__":
         sys.exit(main(sys.argv[1:]))
     except subprocess.CalledProcessError as exc:
         sys.exit(f"Command failed ({exc.returncode}): {' '.join(map(str, exc.cmd))}")
+    except KeyboardInterrupt:  # Ctrl-C while installing or migrating, before any server started
+        sys.exit(130)
