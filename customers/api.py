@@ -714,6 +714,31 @@ class UsersView(TenantAPIView, APIView):
         return Response(user_body(created), status=status.HTTP_201_CREATED)
 
 
+class UserView(TenantAPIView, APIView):
+    @extend_schema(
+        summary="Get a customer user",
+        operation_id="customers_users_get",
+        parameters=[CUSTOMER_ID, USER_ID],
+        responses={200: Obj, 403: ErrorBody, 404: ErrorBody},
+    )
+    def get(self, request, customer_id, user_id):
+        access = _access(request, customer_id)
+        _require_admin(access)
+        return Response(user_body(selectors.user_for(access=access, user_id=user_id)))
+
+    @extend_schema(
+        summary="Delete a customer user (its licenses are freed)",
+        parameters=[CUSTOMER_ID, USER_ID],
+        responses={204: None, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody},
+    )
+    def delete(self, request, customer_id, user_id):
+        access = _access(request, customer_id)
+        _require_admin(access)
+        cu = selectors.user_for(access=access, user_id=user_id)
+        services.customer_user_delete(access=access, user=request.user, customer_user=cu)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class UserLicensesView(TenantAPIView, APIView):
     @extend_schema(
         summary="A user's assigned licenses",

@@ -21,6 +21,7 @@ urlpatterns = [
         name="api-customer-subscription",
     ),
     path(f"{C}/users", api.UsersView.as_view(), name="api-customer-users"),
+    path(f"{C}/users/<str:user_id>", api.UserView.as_view(), name="api-customer-user"),
     path(
         f"{C}/users/<str:user_id>/licenses", api.UserLicensesView.as_view(), name="api-customer-user-licenses"
     ),

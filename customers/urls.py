@@ -22,6 +22,7 @@ urlpatterns = [
         name="subscription_action",
     ),
     path("<uuid:customer_id>/users/", views.customer_user_add, name="user_add"),
+    path("<uuid:customer_id>/users/<uuid:user_id>/delete/", views.customer_user_remove, name="user_delete"),
     path("<uuid:customer_id>/users/<uuid:user_id>/licenses/", views.license_change, name="license_change"),
     path(
         "<uuid:customer_id>/relationships/<int:pk>/remove/",

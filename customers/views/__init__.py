@@ -3,6 +3,7 @@ from .customers import (  # noqa: F401
     customer_detail,
     customer_list,
     customer_user_add,
+    customer_user_remove,
     license_change,
     order_new,
     relationship_remove,

@@ -285,6 +285,23 @@ def customer_user_add(request, customer_id):
 
 @require_POST
 @partner_required
+def customer_user_remove(request, customer_id, user_id):
+    access = _access(request, customer_id)
+    try:
+        customer_user = selectors.user_for(access=access, user_id=user_id)
+    except NotFound:
+        raise Http404
+    try:
+        services.customer_user_delete(access=access, user=request.user, customer_user=customer_user)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("User %(upn)s deleted.") % {"upn": customer_user.user_principal_name})
+    return redirect(reverse("customers:detail", args=[access.customer.tenant_id]) + "#users")
+
+
+@require_POST
+@partner_required
 def license_change(request, customer_id, user_id):
     access = _access(request, customer_id)
     try:

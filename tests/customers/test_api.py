@@ -465,3 +465,24 @@ def test_customer_invitation_list_and_revoke(world):
     revoked = world["r"].post(f"/v1/customerinvitations/{created['id']}/revoke")
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     assert world["r"].post(f"/v1/customerinvitations/{created['id']}/revoke").status_code == 409
+
+
+def test_delete_user_frees_licenses_and_is_scoped(world):
+    base = f"/v1/customers/{world['indirect'].id}/users"
+    uid = (
+        world["r"].post(base, {"userPrincipalName": "zed", "displayName": "Zed"}, format="json").json()["id"]
+    )
+    world["r"].post(
+        f"{base}/{uid}/licenseupdates", {"licensesToAssign": [{"skuId": "CFQ7TTC0LH18:0001"}]}, format="json"
+    )
+    assert world["r"].get(f"{base}/{uid}").json()["userPrincipalName"].startswith("zed@")
+    f = world["foreign"].id
+    assert world["r"].delete(f"/v1/customers/{f}/users/{world['foreign_user'].pk}").status_code == 404
+    assert world["r"].delete(f"{base}/{world['foreign_user'].pk}").status_code == 404
+    assert world["p"].delete(f"{base}/{uid}").status_code == 403
+    own_admin = CustomerUser.objects.get(customer__tenant=world["indirect"], portal_user__isnull=False)
+    assert world["r"].delete(f"{base}/{own_admin.pk}").status_code == 409
+    assert world["r"].delete(f"{base}/{uid}").status_code == 204
+    assert world["r"].get(f"{base}/{uid}").status_code == 404
+    assert not CustomerUser.objects.filter(pk=uid).exists()
+    assert CustomerUser.objects.filter(pk=world["foreign_user"].pk).exists()

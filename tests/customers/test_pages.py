@@ -121,3 +121,33 @@ def test_admin_history_and_revoke_action():
     )
     assert resp.status_code == 302
     assert CustomerInvitation.objects.get(pk=inv.pk).status == "revoked"
+
+
+def test_reseller_manages_users_and_licenses_in_the_browser_forms():
+    from customers.models import CustomerUser, LicenseAssignment, Subscription
+
+    reseller, ruser, provider, puser = make_partnered()
+    t, _ = make_customer()
+    relate(t, reseller, kind="indirect", provider=provider)
+    order(provider, puser, t, pior=reseller.mpn_id, quantity=1)
+    sub = Subscription.objects.get()
+    c = _client(ruser)
+    base = f"/customers/{t.id}"
+    c.post(f"{base}/users/", {"user_name": "ann", "display_name": "Ann", "usage_location": "US"})
+    c.post(f"{base}/users/", {"user_name": "bob", "display_name": "Bob", "usage_location": "US"})
+    c.post(f"{base}/users/", {"user_name": "bad name!", "display_name": "X", "usage_location": "US"})
+    ann = CustomerUser.objects.get(user_principal_name=f"ann@{t.default_domain}")
+    bob = CustomerUser.objects.get(user_principal_name=f"bob@{t.default_domain}")
+    assert CustomerUser.objects.filter(customer__tenant=t).count() == 3  # with the customer's admin
+    c.post(f"{base}/users/{ann.pk}/licenses/", {"subscription": sub.pk, "action": "assign"})
+    resp = c.post(
+        f"{base}/users/{bob.pk}/licenses/", {"subscription": sub.pk, "action": "assign"}, follow=True
+    )
+    assert "All 1 licenses" in resp.content.decode()  # seats never exceed the quantity
+    assert LicenseAssignment.objects.count() == 1
+    c.post(f"{base}/users/{ann.pk}/delete/")
+    assert not CustomerUser.objects.filter(pk=ann.pk).exists() and LicenseAssignment.objects.count() == 0
+    # The provider cannot manage users.
+    resp = _client(puser).post(f"{base}/users/{bob.pk}/delete/", follow=True)
+    assert "(R12)" in resp.content.decode()
+    assert CustomerUser.objects.filter(pk=bob.pk).exists()
