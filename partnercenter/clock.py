@@ -21,7 +21,7 @@ def now() -> dt.datetime:
 
 @contextlib.contextmanager
 def frozen_at(moment: dt.datetime) -> Iterator[None]:
-    """Freeze the clock (tests, and `run_due_jobs --until` which runs jobs as of that moment)."""
+    """Freeze the clock (tests; scenarios that must see a fixed "now")."""
     global _frozen
     previous, _frozen = _frozen, moment
     try:
@@ -40,9 +40,10 @@ def add_business_days(start: dt.datetime, days: int) -> dt.datetime:
     current = start
     while current.weekday() >= 5:
         current += dt.timedelta(days=1)
-    added = 0
-    while added < days:
+    weeks, rest = divmod(days, 5)
+    current += dt.timedelta(weeks=weeks)  # five business days from a weekday is one calendar week
+    while rest:
         current += dt.timedelta(days=1)
         if current.weekday() < 5:
-            added += 1
+            rest -= 1
     return current

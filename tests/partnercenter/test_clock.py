@@ -91,3 +91,21 @@ def test_frozen_clock_nests_and_restores():
         assert clock.now() == MONDAY
     after = clock.now()
     assert before <= after and after.tzinfo is not None
+
+
+def _one_day_at_a_time(start, days):
+    current = roll_forward(start)
+    while days:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+@given(moments, day_counts)
+def test_same_as_stepping_one_day_at_a_time(start, days):
+    assert clock.add_business_days(start, days) == _one_day_at_a_time(start, days)
+
+
+def test_a_large_number_of_days_is_quick():
+    assert clock.add_business_days(MONDAY, 5 * 52 * 100).weekday() == 0
