@@ -127,3 +127,28 @@ def test_on_a_phone_the_left_navigation_opens_from_the_menu_button(page, sign_in
     nav.get_by_role("link", name="Partner profile").click()
     expect(page.locator("#program-info")).to_contain_text("CSP direct bill")
     shot(page, "phone-profile")
+
+
+def test_ops_marks_a_partner_for_offboarding_in_admin(page, sign_in, demo_cast):
+    from tenants.models import PartnerProfile
+    from tests.factories import make_direct_bill_partner
+
+    profile, _admin = make_direct_bill_partner(offboarding=False)
+    sign_in(demo.OPS_EMAIL, demo.demo_password())
+    expect(page.get_by_text("Partner Center operations").first).to_be_visible()
+    page.goto("/admin/tenants/partnerprofile/")
+    page.get_by_role("textbox", name="Search").fill(profile.mpn_id)
+    page.get_by_role("button", name="Search").click()
+    row = page.locator("#result_list tbody tr", has_text=profile.legal_name)
+    row.locator("input.action-select").check()
+    page.locator("select[name=action]").select_option("mark_identified_for_offboarding")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_text("1 partner marked.")).to_be_visible()
+    shot(page, "admin-offboarding")
+    profile.refresh_from_db()
+    assert profile.identified_for_offboarding
+
+    page.goto("/admin/partnercenter/event/")
+    expect(page.locator("#result_list")).to_contain_text("profile.identified_for_offboarding")
+    expect(page.locator("#result_list")).to_contain_text(demo.OPS_EMAIL)
+    assert PartnerProfile.objects.filter(identified_for_offboarding=True).count() == 2
