@@ -44,6 +44,8 @@ def _plain(value):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
     return str(value)
 
 

@@ -168,3 +168,11 @@ def test_page_slice_costs_two_queries(django_assert_num_queries):
         TenantFactory()
     with django_assert_num_queries(2):
         page_slice(request(size=2), Tenant.objects.all())
+
+
+def test_domain_error_data_keeps_json_types():
+    exc = DomainError(
+        "Not eligible.", code=409, status=409, data=[{"rule": "R3", "count": 2, "ok": False, "x": None}]
+    )
+    body = assert_body(handle(exc), 409, 409)
+    assert body["data"] == [{"rule": "R3", "count": 2, "ok": False, "x": None}]
