@@ -147,7 +147,10 @@ def with_list_details(qs: QuerySet[CustomerAccount], *, profile: PartnerProfile)
         ),
         Prefetch(
             "subscriptions",
-            queryset=Subscription.objects.exclude(status=Subscription.Status.DELETED)
+            queryset=Subscription.objects.filter(
+                relationship__in=ResellerRelationship.objects.filter(_mine(profile)).values("pk")
+            )
+            .exclude(status=Subscription.Status.DELETED)
             .select_related("offer")
             .annotate(assigned=Count("licenses")),
             to_attr="all_subscriptions",

@@ -221,3 +221,19 @@ def test_subscription_actions_from_the_detail_page():
     assert c.post(url, {"action": "quantity", "quantity": "lots"}).status_code == 302
     sub.refresh_from_db()
     assert sub.quantity == 7
+
+
+def test_a_shared_customer_shows_only_my_subscriptions():
+    reseller, ruser, provider, puser = make_partnered()
+    other, ouser, _op, _opu = make_partnered()
+    t, _ = make_customer(name="Shared Co")
+    relate(t, reseller, kind="indirect", provider=provider)
+    relate(t, other, kind="direct")
+    order(other, ouser, t, offer_id="CFQ7TTC0LF8Q:0001")
+    order(provider, puser, t, pior=reseller.mpn_id)
+    mine = _client(ruser).get("/customers/").content.decode()
+    assert "Microsoft 365 Business Basic" in mine and "Office 365 E3" not in mine
+    theirs = _client(ouser).get("/customers/").content.decode()
+    assert "Office 365 E3" in theirs and "Microsoft 365 Business Basic" not in theirs
+    detail = _client(ruser).get(f"/customers/{t.id}/").content.decode()
+    assert "Office 365 E3" not in detail
