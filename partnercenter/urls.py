@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from partnercenter.api_docs import api_docs
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/schema", SpectacularAPIView.as_view(), name="api-schema"),
-    path("v1/docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/docs", api_docs, name="api-docs"),
+    path("v1/swagger", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-swagger"),
     path("v1/redoc", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("v1/", include("tenants.api_urls")),
     path("v1/", include("enrollment.api_urls")),

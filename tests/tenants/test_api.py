@@ -150,10 +150,27 @@ def test_schema_endpoint_serves_openapi_with_both_profile_paths(client):
     assert {"200", "401", "404"} <= set(mpn_responses)
 
 
-def test_docs_page_is_served(client):
+def test_docs_page_lists_every_operation_without_needing_a_cdn(client):
     response = client.get("/v1/docs")
     assert response.status_code == 200
-    assert b"swagger" in response.content.lower()
+    page = response.content.decode()
+    assert "Partner Center portal API" in page
+    assert f"<code>{MPN_URL}</code>" in page and f"<code>{LEGAL_URL}</code>" in page
+    assert "Authorization: Bearer &lt;key&gt;" in page
+    assert 'id="schema-LegalBusinessProfile"' in page and "<code>mpnId</code>" in page
+    assert "cdn." not in page
+    schema = yaml.safe_load(client.get("/v1/schema").content)
+    operation_count = sum(
+        1
+        for methods in schema["paths"].values()
+        for m in methods
+        if m in ("get", "post", "put", "patch", "delete")
+    )
+    assert page.count('data-testid="api-operation"') == operation_count
+
+
+def test_swagger_ui_is_still_served_for_networks_that_reach_its_cdn(client):
+    assert client.get("/v1/swagger").status_code == 200
 
 
 def test_schema_generation_has_no_errors_or_warnings():
