@@ -149,6 +149,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 PORTAL_SWEEP_INTERVAL = env.float("PORTAL_SWEEP_INTERVAL", default=10.0)
 # Extra modules every worker imports at start (comma-separated), e.g. job handlers of a plug-in.
 CELERY_IMPORTS = env.list("CELERY_IMPORTS", default=[])
+# The queue tasks go to and workers read: several portals (or test runs) can share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 # --- REST API
 REST_FRAMEWORK = {

@@ -255,6 +255,8 @@ def celery_worker_process(transactional_db, redis_broker_url, celery_worker_env,
       PostgreSQL). The test uses `transactional_db`, so what it writes is committed and visible.
     - Broker: `redis_broker_url`. For the duration of the test the test process's Celery app publishes
       there too (not eagerly), so work published after commit reaches the worker.
+    - A queue of its own (`CELERY_TASK_DEFAULT_QUEUE=itest-…`, used by the test process too), so other
+      workers on a shared Redis never take this test's messages, nor this worker theirs.
     - `PORTAL_SWEEP_INTERVAL=1` (beat sweeps due jobs every second), `CELERY_TASK_ALWAYS_EAGER=false`,
       settings `partnercenter.settings.test`, and `CELERY_IMPORTS=tests.integration.worker_jobs` (a
       probe job kind); `celery_worker_env` adds to or overrides these.
@@ -272,14 +274,16 @@ def celery_worker_process(transactional_db, redis_broker_url, celery_worker_env,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PORTAL_SWEEP_INTERVAL": "1",
         "CELERY_IMPORTS": "tests.integration.worker_jobs",
+        "CELERY_TASK_DEFAULT_QUEUE": f"itest-{uuid.uuid4().hex[:12]}",
         "PYTHONUNBUFFERED": "1",
         **celery_worker_env,
     }
     env.pop("PYTEST_XDIST_WORKER", None)
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
     _reset_broker_connections(app)
     app.conf.broker_url = str(redis_broker_url)
     app.conf.task_always_eager = False
+    app.conf.task_default_queue = env["CELERY_TASK_DEFAULT_QUEUE"]
     worker = CeleryWorkerProcess(env, tmp_path)
     try:
         worker.start()
@@ -291,12 +295,10 @@ def celery_worker_process(transactional_db, redis_broker_url, celery_worker_env,
 
 
 def _reset_broker_connections(app) -> None:
-    """Drop every pooled broker connection, so the next publish connects to the current broker_url."""
+    """Drop every pooled broker connection and the cached queues and router, so the next publish uses the
+    current `broker_url` and `task_default_queue`."""
     from kombu import pools
 
     pools.reset()  # kombu's global connection and producer pools, keyed by connection
     app._pool = None
-    try:
-        app.amqp._producer_pool = None
-    except AttributeError:
-        pass
+    app.__dict__.pop("amqp", None)  # a cached property: rebuilt from app.conf on next use
