@@ -113,3 +113,16 @@ def test_unknown_commands_and_options_are_refused(tmp_path):
         )
         assert result.returncode == 2
         assert "error" in result.stderr
+
+
+def test_the_readme_documents_every_environment_variable_the_settings_read():
+    import re
+
+    read = set()
+    for path in (ROOT / "partnercenter" / "settings").glob("*.py"):
+        read |= set(re.findall(r"""env(?:\(\))?\.\w+\(\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Architecture")]
+
+    assert {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "SECRET_KEY", "PORTAL_BASE_URL"} <= read
+    assert sorted(v for v in read if f"`{v}`" not in table) == []
