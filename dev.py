@@ -254,7 +254,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     env = os.environ.copy()
     env.setdefault("DJANGO_SETTINGS_MODULE", "partnercenter.settings.base")
     env.setdefault("PYTHONUNBUFFERED", "1")
-    base_url = f"http://{args.host}:{args.port}"
+    # Listening on every interface still means "open it here" for the printed URL and the readiness check.
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    base_url = f"http://{shown_host}:{args.port}"
     env.setdefault("PORTAL_BASE_URL", base_url)
     broker = env.get("CELERY_BROKER_URL", EMBEDDED_BROKER_URL)
     database = env.get("DATABASE_URL", f"sqlite:///{VAR / 'portal.sqlite3'} (default)")
