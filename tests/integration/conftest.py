@@ -70,6 +70,8 @@ class BrokerURL(str):
         with self.client() as client:
             client.flushdb() if self.shared else client.flushall()
 
+    flushall = flush
+
 
 def _per_process_db(url: str) -> str:
     """Under pytest-xdist, give each test process its own Redis database on a shared server."""
