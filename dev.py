@@ -212,9 +212,9 @@ def start_embedded_redis(env: dict[str, str]) -> Child | None:
     return child
 
 
-def wait_for_http(url: str, web: Child, timeout: float = 60) -> bool:
+def wait_for_http(url: str, web: Child, stopping: threading.Event, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and web.alive():
+    while time.monotonic() < deadline and web.alive() and not stopping.is_set():
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -312,7 +312,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         web = Child("web", web_cmd, env, stop_timeout=10)
         children.append(web)
 
-        if not wait_for_http(f"{base_url}/signin/", web):
+        if not wait_for_http(f"{base_url}/signin/", web, stopping):
+            if stopping.is_set():
+                return 0
             say("The web server did not come up; stopping")
             return 1
         password = env.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
@@ -323,7 +325,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"Demo sign-ins (password: {password}):",
         ]
         banner += [f"    {email:28} {who}" for email, who in sign_ins(env)]
-        banner += ["Press Ctrl-C to stop the web server, the worker, beat and the broker.", ""]
+        banner += [
+            "Emails go to EMAIL_URL (default: printed in the worker's output); all are kept in admin → Emails.",
+            "Press Ctrl-C to stop the web server, the worker, beat and the broker.",
+            "",
+        ]
         print("\n".join(banner), flush=True)
 
         while not stopping.is_set():
