@@ -326,7 +326,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         ]
         banner += [f"    {email:28} {who}" for email, who in sign_ins(env)]
         banner += [
-            "Emails go to EMAIL_URL (default: printed in the worker's output); all are kept in admin → Emails.",
+            "Emails go to EMAIL_URL (default: printed below by the process that sends them) and are kept in admin → Emails.",
             "Press Ctrl-C to stop the web server, the worker, beat and the broker.",
             "",
         ]
