@@ -126,3 +126,22 @@ def test_the_readme_documents_every_environment_variable_the_settings_read():
 
     assert {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "SECRET_KEY", "PORTAL_BASE_URL"} <= read
     assert sorted(v for v in read if f"`{v}`" not in table) == []
+
+
+def test_the_readme_lists_every_demo_sign_in_and_the_password():
+    from tenants.demo import DEMO_PASSWORD_DEFAULT, SIGN_INS
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Demo sign-ins") : readme.index("## Walkthrough: enrollment")]
+
+    for email, _who in SIGN_INS:
+        assert f"| `{email}` |" in table
+    assert f"`{DEMO_PASSWORD_DEFAULT}`" in table and "`DEMO_PASSWORD`" in table
+
+
+@pytest.mark.parametrize("name", ["enrollment", "providers", "customers"])
+def test_the_readme_points_to_each_walkthrough(name):
+    readme = (ROOT / "README.md").read_text()
+
+    assert f"## Walkthrough: {name}" in readme
+    assert f"(docs/walkthrough-{name}.md)" in readme
