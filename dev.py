@@ -49,6 +49,8 @@ REDIS_SOCKET = VAR / "redis.sock"
 # Must stay equal to the default CELERY_BROKER_URL in partnercenter/settings/base.py.
 EMBEDDED_BROKER_URL = f"redis+socket://{REDIS_SOCKET}"
 DEFAULT_DEMO_PASSWORD = "partnercenter-demo"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; the browser tests drive it through Playwright
+DEBIAN_VERSION = Path("/etc/debian_version")
 
 
 def say(message: str) -> None:
@@ -353,17 +355,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 def ensure_chromium() -> None:
     if os.environ.get("CHROMIUM_PATH") and Path(os.environ["CHROMIUM_PATH"]).exists():
         return
-    if Path("/usr/bin/chromium").exists():
+    if CHROMIUM.exists():
         return
     apt = shutil.which("apt-get")
-    if os.geteuid() == 0 and apt and Path("/etc/debian_version").exists():
+    if os.geteuid() == 0 and apt and DEBIAN_VERSION.exists():
         say("Installing Debian's Chromium for the browser tests (apt-get install chromium)")
         apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         try:
             subprocess.run([apt, "update"], check=True, env=apt_env)
-            subprocess.run(
-                [apt, "install", "-y", "--no-install-recommends", "chromium"], check=True, env=apt_env
-            )
+            subprocess.run([apt, "install", "-y", "chromium"], check=True, env=apt_env)
             return
         except subprocess.CalledProcessError as exc:
             say(f"apt-get failed ({exc}); the browser tests will not find Chromium")

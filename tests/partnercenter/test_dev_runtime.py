@@ -145,3 +145,59 @@ def test_the_readme_points_to_each_walkthrough(name):
 
     assert f"## Walkthrough: {name}" in readme
     assert f"(docs/walkthrough-{name}.md)" in readme
+
+
+class Recorder:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, cmd, **kwargs):
+        self.calls.append(list(cmd))
+        return subprocess.CompletedProcess(cmd, 0)
+
+
+def test_chromium_is_installed_with_apt_when_missing_and_root_on_debian(dev, monkeypatch, tmp_path):
+    debian = tmp_path / "debian_version"
+    debian.write_text("12\n")
+    recorder = Recorder()
+    monkeypatch.delenv("CHROMIUM_PATH", raising=False)
+    monkeypatch.setattr(dev, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(dev, "DEBIAN_VERSION", debian)
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: "/usr/bin/apt-get" if name == "apt-get" else None)
+    monkeypatch.setattr(dev.subprocess, "run", recorder)
+
+    dev.ensure_chromium()
+
+    assert recorder.calls == [
+        ["/usr/bin/apt-get", "update"],
+        ["/usr/bin/apt-get", "install", "-y", "chromium"],
+    ]
+
+
+def test_without_root_a_missing_chromium_is_explained_not_installed(dev, monkeypatch, tmp_path, capsys):
+    recorder = Recorder()
+    monkeypatch.delenv("CHROMIUM_PATH", raising=False)
+    monkeypatch.setattr(dev, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(dev.subprocess, "run", recorder)
+
+    dev.ensure_chromium()
+
+    assert recorder.calls == []
+    out = capsys.readouterr().out
+    assert "apt-get install chromium" in out and "CI=true" in out
+
+
+def test_an_existing_chromium_installs_nothing(dev, monkeypatch, tmp_path):
+    present = tmp_path / "chromium"
+    present.write_text("")
+    recorder = Recorder()
+    monkeypatch.delenv("CHROMIUM_PATH", raising=False)
+    monkeypatch.setattr(dev, "CHROMIUM", present)
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(dev.subprocess, "run", recorder)
+
+    dev.ensure_chromium()
+
+    assert recorder.calls == []
