@@ -52,10 +52,14 @@ class CustomerFilterForm(forms.Form):
     provider = forms.TypedChoiceField(
         label=_("Indirect provider"), required=False, coerce=int, empty_value=None
     )
+    reseller = forms.TypedChoiceField(
+        label=_("Indirect reseller"), required=False, coerce=int, empty_value=None
+    )
 
-    def __init__(self, *args, providers=(), **kwargs):
+    def __init__(self, *args, providers=(), resellers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [("", _("All"))] + [(p.pk, p.legal_name) for p in providers]
+        self.fields["reseller"].choices = [("", _("All"))] + [(r.pk, r.legal_name) for r in resellers]
 
 
 class CustomerCreateForm(forms.Form):

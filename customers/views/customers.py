@@ -62,13 +62,16 @@ def customer_list(request):
     profile = request.partner_profile
     is_provider = has_program(profile, Program.INDIRECT_PROVIDER)
     providers = list(selectors.partnered_providers(reseller=profile))
-    form = CustomerFilterForm(request.GET or None, providers=providers)
+    resellers = list(selectors.partnered_resellers(provider=profile)) if is_provider else []
+    form = CustomerFilterForm(request.GET or None, providers=providers, resellers=resellers)
     filters = form.cleaned_data if form.is_valid() else {}
+    reseller_filter = next((r for r in resellers if r.pk == filters.get("reseller")), None)
     qs = selectors.customers_for_partner(
         profile=profile,
         q=(filters.get("q") or "").strip(),
         relationship=filters.get("relationship") or "",
         provider_id=filters.get("provider"),
+        reseller_tenant_id=str(reseller_filter.tenant_id) if reseller_filter else "",
     )
     page = Paginator(selectors.with_list_details(qs, profile=profile), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -87,6 +90,7 @@ def customer_list(request):
             "is_provider": is_provider,
             "is_reseller": has_program(profile, Program.INDIRECT_RESELLER),
             "provider_filter": next((p for p in providers if p.pk == filters.get("provider")), None),
+            "reseller_filter": reseller_filter,
         },
     )
 

@@ -117,3 +117,35 @@ def test_another_provider_cannot_create_for_someone_elses_reseller():
         customer_create_for_reseller(
             provider=other, user=ouser, reseller=reseller, company_name="Z", domain_prefix="zz"
         )
+
+
+def test_providers_reseller_list_links_to_create_and_view_customers_of_that_reseller():
+    """SPEC §7: the provider's Indirect resellers page offers "create customer for a reseller"; the
+    customers list narrows to one reseller's customers."""
+    reseller, _ruser, provider, puser = make_partnered()
+    other_reseller, _ouser, _p, _pu = make_partnered()
+    from tenants.models import Partnership
+
+    Partnership.objects.create(provider=provider, reseller=other_reseller)
+    mine = customer_create_for_reseller(
+        provider=provider, user=puser, reseller=reseller, company_name="Adatum Corp", domain_prefix="adatum"
+    )[0]
+    customer_create_for_reseller(
+        provider=provider,
+        user=puser,
+        reseller=other_reseller,
+        company_name="Proseware",
+        domain_prefix="proseware",
+    )
+    c = _client(puser)
+    page = c.get("/indirect-resellers/").content.decode()
+    assert f"/customers/new/?reseller={reseller.pk}" in page
+    assert f"/customers/?reseller={reseller.pk}" in page
+    narrowed = c.get(f"/customers/?reseller={reseller.pk}").content.decode()
+    assert mine.company_name in narrowed and "Proseware" not in narrowed
+    assert 'data-testid="reseller-filter"' in narrowed
+    everyone = c.get("/customers/").content.decode()
+    assert "Adatum Corp" in everyone and "Proseware" in everyone
+    # A reseller id that is not this provider's partner narrows nothing and leaks nothing.
+    stranger, _s = make_reseller()
+    assert "Proseware" in c.get(f"/customers/?reseller={stranger.pk}").content.decode()
