@@ -38,6 +38,11 @@ def test_every_tenants_model_has_a_changelist(client, ops, model):
 def test_profile_search_by_mpn_id_and_name(client, ops):
     wanted, _ = make_direct_bill_partner()
     other, _ = make_provider()
+    # Names that share no word or digit with the other's fields (admin search ANDs the words).
+    PartnerProfile.objects.filter(pk=wanted.pk).update(legal_name="Adatum Consulting", mpn_id="7654321")
+    PartnerProfile.objects.filter(pk=other.pk).update(legal_name="Proseware Distribution")
+    wanted.refresh_from_db()
+    other.refresh_from_db()
     url = reverse("admin:tenants_partnerprofile_changelist")
     page = text(client.get(url, {"q": wanted.mpn_id}))
     assert wanted.legal_name in page and other.legal_name not in page
