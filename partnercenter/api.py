@@ -105,7 +105,6 @@ class IsTenantUser(permissions.BasePermission):
 # Mixin: `self.tenant` is the acting tenant; every read goes through tenant-scoped selectors.
 # (A comment, not a docstring: the OpenAPI generator would show a docstring on every operation.)
 class TenantAPIView:
-
     permission_classes = [IsTenantUser]
 
     @property
