@@ -36,10 +36,8 @@ USERS_PAGE_SIZE = 50
 
 
 def _access(request, customer_id):
-    try:
-        return selectors.customer_access(profile=request.partner_profile, customer_id=customer_id)
-    except NotFound:
-        raise Http404
+    # NotFound is an Http404: another tenant's customer answers the readable 404 page.
+    return selectors.customer_access(profile=request.partner_profile, customer_id=customer_id)
 
 
 def _decorate(customer, profile) -> None:
@@ -240,10 +238,7 @@ def order_new(request, customer_id):
 @partner_required
 def subscription_action(request, customer_id, subscription_id):
     access = _access(request, customer_id)
-    try:
-        sub = selectors.subscription_for(access=access, subscription_id=subscription_id)
-    except NotFound:
-        raise Http404
+    sub = selectors.subscription_for(access=access, subscription_id=subscription_id)
     form = SubscriptionActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That change is not valid."))
@@ -291,10 +286,7 @@ def customer_user_add(request, customer_id):
 @partner_required
 def customer_user_remove(request, customer_id, user_id):
     access = _access(request, customer_id)
-    try:
-        customer_user = selectors.user_for(access=access, user_id=user_id)
-    except NotFound:
-        raise Http404
+    customer_user = selectors.user_for(access=access, user_id=user_id)
     try:
         services.customer_user_delete(access=access, user=request.user, customer_user=customer_user)
     except DomainError as exc:
@@ -308,10 +300,7 @@ def customer_user_remove(request, customer_id, user_id):
 @partner_required
 def license_change(request, customer_id, user_id):
     access = _access(request, customer_id)
-    try:
-        customer_user = selectors.user_for(access=access, user_id=user_id)
-    except NotFound:
-        raise Http404
+    customer_user = selectors.user_for(access=access, user_id=user_id)
     form = LicenseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a subscription."))
@@ -325,7 +314,7 @@ def license_change(request, customer_id, user_id):
             )
             fn(access=access, user=request.user, customer_user=customer_user, subscription=sub)
         except NotFound:
-            raise Http404
+            raise  # a 404, not a message: the subscription is not this partner's
         except DomainError as exc:
             messages.error(request, exc.text)
         else:
