@@ -13,7 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partnercenter.api import TenantAPIView, page_body, page_slice
+from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.models import PartnerProfile, Program
 from tenants.selectors import partner_profile_for
@@ -184,14 +184,6 @@ Collection = inline_serializer(
         "continuationToken": serializers.CharField(required=False),
     },
 )
-ErrorBody = inline_serializer(
-    "CustomerErrorBody",
-    {
-        "code": serializers.IntegerField(),
-        "description": serializers.CharField(),
-        "data": serializers.ListField(),
-    },
-)
 
 
 class CustomerCreateSerializer(serializers.Serializer):
@@ -319,7 +311,7 @@ class CustomersView(TenantAPIView, APIView):
                 "fields CompanyName, Domain, IndirectReseller",
             ),
         ],
-        responses={200: Collection, 400: ErrorBody, 403: ErrorBody},
+        responses={200: Collection, 400: ERROR_BODY, 403: ERROR_BODY},
     )
     def get(self, request):
         profile = _profile(request)
@@ -334,7 +326,7 @@ class CustomersView(TenantAPIView, APIView):
         summary="Create a customer tenant for a partnered reseller (indirect provider, R13)",
         operation_id="customers_create",
         request=CustomerCreateSerializer,
-        responses={201: Obj, 400: ErrorBody, 403: ErrorBody, 409: ErrorBody},
+        responses={201: Obj, 400: ERROR_BODY, 403: ERROR_BODY, 409: ERROR_BODY},
     )
     def post(self, request):
         profile = _profile(request)
@@ -373,7 +365,7 @@ class CustomerView(TenantAPIView, APIView):
         summary="Get a customer",
         operation_id="customers_get",
         parameters=[CUSTOMER_ID],
-        responses={200: Obj, 404: ErrorBody},
+        responses={200: Obj, 404: ERROR_BODY},
     )
     def get(self, request, customer_id):
         access = _access(request, customer_id)
@@ -384,7 +376,7 @@ class CustomerView(TenantAPIView, APIView):
         operation_id="customers_update",
         parameters=[CUSTOMER_ID],
         request=CustomerPatchSerializer,
-        responses={200: Obj, 404: ErrorBody, 409: ErrorBody},
+        responses={200: Obj, 404: ERROR_BODY, 409: ERROR_BODY},
     )
     def patch(self, request, customer_id):
         access = _access(request, customer_id)
@@ -430,7 +422,7 @@ class RelationshipRequestView(TenantAPIView, APIView):
         operation_id="customers_relationshiprequests_get",
         responses={
             200: inline_serializer("RelationshipRequest", {"url": serializers.URLField()}),
-            403: ErrorBody,
+            403: ERROR_BODY,
         },
     )
     def get(self, request):
@@ -508,8 +500,8 @@ class CustomerInvitationsView(TenantAPIView, APIView):
                     ),
                 },
             ),
-            400: ErrorBody,
-            403: ErrorBody,
+            400: ERROR_BODY,
+            403: ERROR_BODY,
         },
     )
     def post(self, request):
@@ -547,7 +539,7 @@ class CustomerInvitationRevokeView(TenantAPIView, APIView):
         summary="Revoke a pending customer invitation",
         request=None,
         parameters=[OpenApiParameter("invitation_id", int, OpenApiParameter.PATH)],
-        responses={200: Obj, 404: ErrorBody, 409: ErrorBody},
+        responses={200: Obj, 404: ERROR_BODY, 409: ERROR_BODY},
     )
     def post(self, request, invitation_id):
         inv = selectors.invitation_of(reseller=_profile(request), invitation_id=invitation_id)
@@ -560,7 +552,7 @@ class CustomerInvitationAcceptView(TenantAPIView, APIView):
     @extend_schema(
         summary="Authorize the reseller and provider (the customer's global admin, R12)",
         request=TokenSerializer,
-        responses={200: Obj, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 410: ErrorBody},
+        responses={200: Obj, 403: ERROR_BODY, 404: ERROR_BODY, 409: ERROR_BODY, 410: ERROR_BODY},
     )
     def post(self, request):
         data = _valid(TokenSerializer, request.data)
@@ -602,7 +594,7 @@ class OrdersView(TenantAPIView, APIView):
             ),
         ],
         request=OrderCreateSerializer,
-        responses={201: Obj, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody},
+        responses={201: Obj, 400: ERROR_BODY, 403: ERROR_BODY, 404: ERROR_BODY},
     )
     def post(self, request, customer_id):
         access = _access(request, customer_id)
@@ -640,7 +632,7 @@ class SubscriptionView(TenantAPIView, APIView):
         summary="Get a subscription",
         operation_id="customers_subscriptions_get",
         parameters=[CUSTOMER_ID, SUBSCRIPTION_ID],
-        responses={200: Obj, 404: ErrorBody},
+        responses={200: Obj, 404: ERROR_BODY},
     )
     def get(self, request, customer_id, subscription_id):
         access = _access(request, customer_id)
@@ -652,7 +644,7 @@ class SubscriptionView(TenantAPIView, APIView):
         summary="Change quantity, suspend/reactivate, auto-renew",
         parameters=[CUSTOMER_ID, SUBSCRIPTION_ID],
         request=SubscriptionPatchSerializer,
-        responses={200: Obj, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody},
+        responses={200: Obj, 400: ERROR_BODY, 404: ERROR_BODY, 409: ERROR_BODY},
     )
     def patch(self, request, customer_id, subscription_id):
         access = _access(request, customer_id)
@@ -685,7 +677,7 @@ class UsersView(TenantAPIView, APIView):
         summary="The customer's users (reseller with admin rights, R12)",
         operation_id="customers_users_list",
         parameters=[CUSTOMER_ID, *PAGING],
-        responses={200: Collection, 403: ErrorBody, 404: ErrorBody},
+        responses={200: Collection, 403: ERROR_BODY, 404: ERROR_BODY},
     )
     def get(self, request, customer_id):
         access = _access(request, customer_id)
@@ -697,7 +689,7 @@ class UsersView(TenantAPIView, APIView):
         summary="Create a user in the customer's directory",
         parameters=[CUSTOMER_ID],
         request=UserCreateSerializer,
-        responses={201: Obj, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody},
+        responses={201: Obj, 400: ERROR_BODY, 403: ERROR_BODY, 404: ERROR_BODY, 409: ERROR_BODY},
     )
     def post(self, request, customer_id):
         access = _access(request, customer_id)
@@ -719,7 +711,7 @@ class UserView(TenantAPIView, APIView):
         summary="Get a customer user",
         operation_id="customers_users_get",
         parameters=[CUSTOMER_ID, USER_ID],
-        responses={200: Obj, 403: ErrorBody, 404: ErrorBody},
+        responses={200: Obj, 403: ERROR_BODY, 404: ERROR_BODY},
     )
     def get(self, request, customer_id, user_id):
         access = _access(request, customer_id)
@@ -729,7 +721,7 @@ class UserView(TenantAPIView, APIView):
     @extend_schema(
         summary="Delete a customer user (its licenses are freed)",
         parameters=[CUSTOMER_ID, USER_ID],
-        responses={204: None, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody},
+        responses={204: None, 403: ERROR_BODY, 404: ERROR_BODY, 409: ERROR_BODY},
     )
     def delete(self, request, customer_id, user_id):
         access = _access(request, customer_id)
@@ -744,7 +736,7 @@ class UserLicensesView(TenantAPIView, APIView):
         summary="A user's assigned licenses",
         operation_id="customers_users_licenses_list",
         parameters=[CUSTOMER_ID, USER_ID],
-        responses={200: Collection, 403: ErrorBody, 404: ErrorBody},
+        responses={200: Collection, 403: ERROR_BODY, 404: ERROR_BODY},
     )
     def get(self, request, customer_id, user_id):
         access = _access(request, customer_id)
@@ -761,7 +753,7 @@ class LicenseUpdatesView(TenantAPIView, APIView):
         summary="Assign or remove licenses (seats never exceed the subscription quantity)",
         parameters=[CUSTOMER_ID, USER_ID],
         request=LicenseUpdateSerializer,
-        responses={201: Obj, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody},
+        responses={201: Obj, 400: ERROR_BODY, 403: ERROR_BODY, 404: ERROR_BODY, 409: ERROR_BODY},
     )
     def post(self, request, customer_id, user_id):
         access = _access(request, customer_id)

@@ -7,4 +7,21 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers, orders and subscriptions")
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401 - registers the job handlers
+        from partnercenter import registry
+
+        from . import demo, handlers  # noqa: F401 - handlers registers the job handlers
+
+        registry.register_nav(
+            registry.NavEntry(_("Customers"), "customers:list", "building", lambda c: c.is_partner, order=70)
+        )
+        registry.register_nav(
+            registry.NavEntry(
+                _("Partner relationships"),
+                "customers:my_partners",
+                "handshake",
+                lambda c: not c.is_partner,
+                order=75,
+            )
+        )
+        registry.register_overview_card(registry.OverviewCard("customers/_overview_card.html", order=30))
+        registry.register_demo(registry.DemoSeeder("customers", demo.seed, order=40))

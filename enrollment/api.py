@@ -10,21 +10,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partnercenter.api import TenantAPIView
+from partnercenter.api import ERROR_BODY, TenantAPIView
 from partnercenter.errors import DomainError, NotFound
 from tenants.models import PartnerProfile
 from tenants.selectors import partner_profile_for, programs_for
 
 from . import selectors, services
 
-ERROR = inline_serializer(
-    "EnrollmentError",
-    {
-        "code": serializers.IntegerField(),
-        "description": serializers.CharField(),
-        "data": serializers.ListField(child=serializers.DictField()),
-    },
-)
 REASONS = inline_serializer(
     "EligibilityReason",
     {
@@ -115,7 +107,7 @@ class EnrollmentView(TenantAPIView, APIView):
     @extend_schema(
         summary="Own indirect reseller enrollment",
         description="The status, timestamps, history and every reason the partner cannot enroll yet.",
-        responses={200: ENROLLMENT, 404: ERROR},
+        responses={200: ENROLLMENT, 404: ERROR_BODY},
     )
     def get(self, request):
         profile = _profile(request)
@@ -128,8 +120,8 @@ class EnrollmentView(TenantAPIView, APIView):
         request=None,
         responses={
             201: ENROLLMENT,
-            403: OpenApiResponse(ERROR, description="Not the global admin (R1)."),
-            409: OpenApiResponse(ERROR, description="Not eligible, or an enrollment is already open."),
+            403: OpenApiResponse(ERROR_BODY, description="Not the global admin (R1)."),
+            409: OpenApiResponse(ERROR_BODY, description="Not eligible, or an enrollment is already open."),
         },
     )
     def post(self, request):
@@ -144,7 +136,7 @@ class AgreementView(TenantAPIView, APIView):
         description="Accept the indirect reseller agreement of an approved enrollment (R5). 409 unless "
         "approved; 403 unless a global admin (R1).",
         request=None,
-        responses={200: ENROLLMENT, 403: ERROR, 409: ERROR},
+        responses={200: ENROLLMENT, 403: ERROR_BODY, 409: ERROR_BODY},
     )
     def post(self, request):
         profile = _profile(request)
@@ -161,8 +153,8 @@ class AgreementStatusView(TenantAPIView, APIView):
         ],
         responses={
             200: inline_serializer("AgreementStatus", {"isAgreementSigned": serializers.BooleanField()}),
-            400: ERROR,
-            404: ERROR,
+            400: ERROR_BODY,
+            404: ERROR_BODY,
         },
     )
     def get(self, request):

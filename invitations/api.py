@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partnercenter import clock
-from partnercenter.api import TenantAPIView, page_body, page_slice
+from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
 from partnercenter.errors import DomainError, Forbidden, NotFound
 from tenants.models import PartnerProfile, Partnership
 from tenants.selectors import partner_profile_for
@@ -105,14 +105,6 @@ InvitationsSerializer = inline_serializer(
         "continuationToken": serializers.CharField(required=False),
     },
 )
-ErrorSerializer = inline_serializer(
-    "PartnerInvitationError",
-    {
-        "code": serializers.IntegerField(),
-        "description": serializers.CharField(),
-        "data": serializers.ListField(),
-    },
-)
 
 
 class InvitationCreateSerializer(serializers.Serializer):
@@ -137,7 +129,7 @@ class RelationshipsView(TenantAPIView, APIView):
             OpenApiParameter("size", int, required=False),
             OpenApiParameter("continuationToken", str, required=False),
         ],
-        responses={200: RelationshipsSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={200: RelationshipsSerializer, 400: ERROR_BODY, 403: ERROR_BODY},
     )
     def get(self, request):
         profile = _profile(request)
@@ -164,7 +156,7 @@ class PartnerInvitationsView(TenantAPIView, APIView):
             OpenApiParameter("size", int, required=False),
             OpenApiParameter("continuationToken", str, required=False),
         ],
-        responses={200: InvitationsSerializer, 403: ErrorSerializer},
+        responses={200: InvitationsSerializer, 403: ERROR_BODY},
     )
     def get(self, request):
         profile = services.require_provider(profile=_profile(request), user=request.user)
@@ -186,8 +178,8 @@ class PartnerInvitationsView(TenantAPIView, APIView):
                     "expiresAt": serializers.DateTimeField(),
                 },
             ),
-            400: ErrorSerializer,
-            403: ErrorSerializer,
+            400: ERROR_BODY,
+            403: ERROR_BODY,
         },
     )
     def post(self, request):
@@ -213,7 +205,7 @@ class PartnerInvitationRevokeView(TenantAPIView, APIView):
     @extend_schema(
         summary="Revoke a pending invitation",
         request=None,
-        responses={200: InvitationSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={200: InvitationSerializer, 404: ERROR_BODY, 409: ERROR_BODY},
     )
     def post(self, request, invitation_id: int):
         profile = _profile(request)
@@ -239,9 +231,9 @@ class PartnerInvitationAcceptView(TenantAPIView, APIView):
                     "relationship": RelationshipSerializer.__class__(),
                 },
             ),
-            403: ErrorSerializer,
-            404: ErrorSerializer,
-            409: ErrorSerializer,
+            403: ERROR_BODY,
+            404: ERROR_BODY,
+            409: ERROR_BODY,
         },
     )
     def post(self, request):

@@ -7,5 +7,38 @@ class InvitationsConfig(AppConfig):
     verbose_name = _("Partnership invitations")
 
     def ready(self):
+        from partnercenter import registry
+        from tenants.models import Program
+
         # Registers the job handler and the periodic expiry task with beat.
-        from . import tasks  # noqa: F401
+        from . import demo, tasks  # noqa: F401
+
+        registry.register_nav(
+            registry.NavEntry(
+                _("Indirect providers"),
+                "invitations:indirect_providers",
+                "link",
+                lambda c: c.has(Program.INDIRECT_RESELLER),
+                order=40,
+            )
+        )
+        registry.register_nav(
+            registry.NavEntry(
+                _("Find a provider"),
+                "invitations:find_provider",
+                "search",
+                lambda c: c.member(Program.DIRECT_BILL) or c.has(Program.INDIRECT_RESELLER),
+                order=50,
+            )
+        )
+        registry.register_nav(
+            registry.NavEntry(
+                _("Indirect resellers"),
+                "invitations:indirect_resellers",
+                "people",
+                lambda c: c.has(Program.INDIRECT_PROVIDER),
+                order=60,
+            )
+        )
+        registry.register_overview_card(registry.OverviewCard("invitations/_overview_card.html", order=20))
+        registry.register_demo(registry.DemoSeeder("invitations", demo.seed, order=30))

@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import clock, jobs
+from . import clock, events, jobs
 from .emails import email_resend
 from .models import Event, ScheduledJob, SentEmail
 
@@ -33,10 +33,38 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class EventHistoryMixin:
+    """A read-only `history` field for a ModelAdmin: the object's events from the one audit trail,
+    oldest first, each with when, what (its label), who and why."""
+
+    @admin.display(description=_("History"))
+    def history(self, obj):
+        rows = events.for_object(obj) if obj is not None and obj.pk else []
+        return format_html_join(
+            "",
+            '<div>{} — <strong data-event="{}">{}</strong> — {} {}</div>',
+            (
+                (e.created_at.strftime("%Y-%m-%d %H:%M"), e.kind, events.label(e), e.actor_label, e.reason)
+                for e in rows
+            ),
+        ) or _("No events.")
+
+
+class EventKindFilter(admin.SimpleListFilter):
+    title = _("event")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return events.EventKind.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "tenant", "actor_label", "object_type", "object_id", "reason"]
-    list_filter = ["kind", "object_type", ("tenant", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["created_at", "kind_label", "tenant", "actor_label", "object_type", "object_id", "reason"]
+    list_filter = [EventKindFilter, "object_type", ("tenant", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["kind", "actor_label", "object_id", "tenant__display_name", "reason"]
     list_select_related = ["tenant"]
     date_hierarchy = "created_at"
@@ -52,6 +80,10 @@ class EventAdmin(ReadOnlyAdmin):
         "payload_pretty",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("event"), ordering="kind")
+    def kind_label(self, obj):
+        return format_html('<span data-event="{}">{}</span>', obj.kind, events.label(obj))
 
     @admin.display(description=_("payload"))
     def payload_pretty(self, obj):

@@ -12,13 +12,25 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, permissions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from .errors import DomainError
 
 log = logging.getLogger(__name__)
+
+
+# SPEC §6's error body, declared once for the OpenAPI document: every operation's error answers use it.
+ERROR_BODY = inline_serializer(
+    "Error",
+    {
+        "code": serializers.IntegerField(),
+        "description": serializers.CharField(),
+        "data": serializers.ListField(),
+    },
+)
 
 
 def error_body(code: int, description: str, data: list | None = None) -> dict:

@@ -1,5 +1,9 @@
 """One domain error type. Services raise it; pages show `text`, the API renders SPEC §6's body.
 
+Every refusal carries a machine-readable `reason` (a dotted name such as `invitation.expired`) next to
+its translated message: callers branch on `reason` (or the API `code`), never on the message text, which
+changes with the language.
+
 `Forbidden` is also a Django `PermissionDenied` and `NotFound` also an `Http404`, so a page view that
 lets one escape still answers the readable 403/404 page (with the reason), never a traceback.
 """
@@ -23,6 +27,7 @@ class DomainError(Exception):
         status: int = 400,
         rule: str = "",
         data: list | None = None,
+        reason: str = "",
     ) -> None:
         super().__init__(str(message))
         self.message = message
@@ -30,6 +35,7 @@ class DomainError(Exception):
         self.status = status
         self.rule = rule
         self.data = list(data) if data else []
+        self.reason = reason
 
     @property
     def text(self) -> str:
@@ -44,19 +50,27 @@ class InvalidInput(DomainError):
         message = _("The input is not valid.") if message is None else message
         self.fields = {name: [str(m) for m in msgs] for name, msgs in (fields or {}).items()}
         data = [{"field": name, "messages": msgs} for name, msgs in self.fields.items()]
-        super().__init__(message, code=400, status=400, data=data)
+        super().__init__(message, code=400, status=400, data=data, reason="input.invalid")
 
 
 class NotFound(DomainError, Http404):
-    def __init__(self, message: str | Promise | None = None, *, code: int = 404) -> None:
-        super().__init__(_("Not found.") if message is None else message, code=code, status=404)
+    def __init__(
+        self, message: str | Promise | None = None, *, code: int = 404, reason: str = "not_found"
+    ) -> None:
+        super().__init__(
+            _("Not found.") if message is None else message, code=code, status=404, reason=reason
+        )
 
 
 class Forbidden(DomainError, PermissionDenied):
-    def __init__(self, message: str | Promise, *, code: int = 403, rule: str = "") -> None:
-        super().__init__(message, code=code, status=403, rule=rule)
+    def __init__(
+        self, message: str | Promise, *, code: int = 403, rule: str = "", reason: str = "forbidden"
+    ) -> None:
+        super().__init__(message, code=code, status=403, rule=rule, reason=reason)
 
 
 class Conflict(DomainError):
-    def __init__(self, message: str | Promise, *, code: int = 409, rule: str = "", data=None) -> None:
-        super().__init__(message, code=code, status=409, rule=rule, data=data)
+    def __init__(
+        self, message: str | Promise, *, code: int = 409, rule: str = "", data=None, reason: str = "conflict"
+    ) -> None:
+        super().__init__(message, code=code, status=409, rule=rule, data=data, reason=reason)

@@ -69,12 +69,15 @@ def job_cancel(*, kind: str, obj: models.Model) -> int:
     ).update(status=ScheduledJob.Status.CANCELLED, finished_at=clock.now())
 
 
+RUN_TASK = "partnercenter.run_scheduled_job"  # the task in partnercenter.tasks, by name: no import cycle
+
+
 def publish(job_id: int) -> bool:
     """Ask a worker to run the job now. Never raises: the beat sweep is the safety net."""
-    from .tasks import run_scheduled_job
+    from .celery import app
 
     try:
-        run_scheduled_job.apply_async(args=[job_id], retry=False)
+        app.signature(RUN_TASK, args=[job_id]).apply_async(retry=False)
     except Exception as exc:  # noqa: BLE001 - broker down: the sweep will run it
         log.warning("could not publish job %s (the sweep will run it): %s", job_id, exc)
         return False
@@ -87,8 +90,13 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts, 1)), BACKOFF_CAP)
 
 
-def job_run(job_id: int, *, force: bool = False) -> bool:
+def job_run(job_id: int, *, force: bool = False, as_of: dt.datetime | None = None) -> bool:
     """Run one pending job if it is due (or at once with `force`). True when it ran to completion.
+
+    The handler finds the moment the run acts as of on `job.as_of`: the clock's now, or a later
+    `as_of` when ops run jobs ahead of time (`run_due_jobs --until`). A handler that compares a business
+    date with "now" (an invitation's expiry, say) compares it with `job.as_of`, so forced time does what
+    its due time would have done instead of finding the job "not due yet".
 
     The row is locked (skip_locked) and re-checked inside the transaction, so a job delivered twice, or
     picked by two workers at once, runs once. A failing handler's changes are rolled back (savepoint);
@@ -104,6 +112,7 @@ def job_run(job_id: int, *, force: bool = False) -> bool:
         if job is None:
             return False
         job.attempts += 1
+        job.as_of = max(as_of, clock.now()) if as_of is not None else clock.now()
         fn = _HANDLERS.get(job.kind)
         try:
             if fn is None:
@@ -140,13 +149,13 @@ def due_job_ids(*, until: dt.datetime | None = None, limit: int = 500) -> list[i
 def sweep(*, until: dt.datetime | None = None) -> int:
     """Run every pending job due by `until` (default now). Returns how many ran to completion.
 
-    With `until` in the future (ops' time travel), jobs due by then run now, as if their time had come;
-    the handlers still see the real clock.
+    With `until` in the future (ops' time travel), jobs due by then run now, as if their time had come:
+    the clock is not moved (what they write is stamped now), but each handler sees `job.as_of == until`.
     """
     force = until is not None and until > clock.now()
     ran = 0
     for job_id in due_job_ids(until=until):
-        if job_run(job_id, force=force):
+        if job_run(job_id, force=force, as_of=until if force else None):
             ran += 1
     return ran
 

@@ -4,20 +4,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partnercenter.api import TenantAPIView, error_response
+from partnercenter.api import ERROR_BODY, TenantAPIView, error_response
 
 from .models import PartnerProfile
 from .selectors import partner_profile_for, programs_for
 
 PARTNER_NOT_FOUND = 3000
-
-
-class ErrorSerializer(serializers.Serializer):
-    """SPEC §6: every error answers this body with its HTTP status."""
-
-    code = serializers.IntegerField()
-    description = serializers.CharField()
-    data = serializers.ListField(child=serializers.JSONField())
 
 
 class MpnProfileSerializer(serializers.Serializer):
@@ -62,8 +54,8 @@ class LegalBusinessProfileSerializer(serializers.Serializer):
 
 
 ERRORS = {
-    401: OpenApiResponse(ErrorSerializer, description="Missing, invalid or revoked bearer token."),
-    403: OpenApiResponse(ErrorSerializer, description="Not a user of a partner or customer tenant."),
+    401: OpenApiResponse(ERROR_BODY, description="Missing, invalid or revoked bearer token."),
+    403: OpenApiResponse(ERROR_BODY, description="Not a user of a partner or customer tenant."),
 }
 
 
@@ -106,7 +98,7 @@ class MpnProfileView(TenantAPIView, APIView):
         ],
         responses={
             200: MpnProfileSerializer,
-            404: OpenApiResponse(ErrorSerializer, description="No partner has this MPN ID (code 3000)."),
+            404: OpenApiResponse(ERROR_BODY, description="No partner has this MPN ID (code 3000)."),
             **ERRORS,
         },
     )
@@ -143,7 +135,7 @@ class LegalBusinessProfileView(TenantAPIView, APIView):
         description="The caller's partner profile: legal name, MPN ID, primary contact and programs.",
         responses={
             200: LegalBusinessProfileSerializer,
-            404: OpenApiResponse(ErrorSerializer, description="The caller's tenant is not a partner."),
+            404: OpenApiResponse(ERROR_BODY, description="The caller's tenant is not a partner."),
             **ERRORS,
         },
     )

@@ -150,6 +150,11 @@ def seed() -> dict[str, Tenant]:
     return tenants
 
 
+def seed_into(tenants: dict) -> None:
+    """The registry's form of `seed`: fills the shared dict the upper apps' seeders read."""
+    tenants.update(seed())
+
+
 SIGN_INS = [
     ("admin@contoso.example", "global admin of Contoso, a direct-bill partner identified for offboarding"),
     ("sales@contoso.example", "sales agent of Contoso"),

@@ -1,5 +1,3 @@
-import importlib
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -8,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
+from partnercenter import events, registry
 from partnercenter.errors import DomainError, InvalidInput
 
 from . import selectors, services
@@ -18,25 +16,6 @@ from .models import Program
 from .permissions import global_admin_required, partner_required, tenant_required
 
 NEW_KEY_SESSION = "tenants.new_api_key"
-
-# How the partner reads its own profile and program events.
-EVENT_LABELS = {
-    "profile.updated": _lazy("Profile details changed"),
-    "profile.confirmed": _lazy("Details confirmed current"),
-    "profile.identified_for_offboarding": _lazy("Identified for direct bill offboarding"),
-    "program.joined": _lazy("Joined a program"),
-}
-
-
-def event_label(event) -> str:
-    label = EVENT_LABELS.get(event.kind)
-    if label is None:
-        return event.kind
-    program = (event.payload or {}).get("program")
-    if event.kind == "program.joined" and program in Program.values:
-        return _("Joined %(program)s") % {"program": Program(program).label}
-    return str(label)
-
 
 RECENT_ACTIVITY = 8
 API_KEYS_PER_PAGE = 20
@@ -65,15 +44,6 @@ class SignOutView(auth_views.LogoutView):
         return render(request, "registration/signout.html")
 
 
-def _overview_cards(request) -> list[str]:
-    """Templates other apps contribute to the Overview (e.g. the agreement card, R5)."""
-    return [
-        "enrollment/_overview_card.html",
-        "invitations/_overview_card.html",
-        "customers/_overview_card.html",
-    ]
-
-
 def _load_partner(request):
     """The partner profile and programs, kept on the request so the layout does not load them again."""
     profile = getattr(request, "partner_profile", None) or selectors.partner_profile_for(request.user)
@@ -93,7 +63,7 @@ def overview(request):
             "programs": programs,
             # Memberships only, in program order; the enrollment app's own card shows an open enrollment.
             "program_rows": [{"program": p, "membership": programs.get(p.value)} for p in Program],
-            "cards": _overview_cards(request),
+            "cards": registry.overview_cards(),  # the agreement card (R5) and the others
         },
     )
 
@@ -109,30 +79,18 @@ def profile(request):
             "program_rows": _program_rows(profile, programs),
             "can_edit": request.user.is_global_admin,
             "activity": [
-                {"event": e, "label": event_label(e)}
+                {"event": e, "label": events.label(e)}
                 for e in selectors.recent_profile_events(profile, limit=RECENT_ACTIVITY)
             ],
         },
     )
 
 
-def _enrollment_status_hook():
-    """`enrollment.selectors.enrollment_status_row(profile, rows) -> rows`, when that app provides it."""
-    try:
-        module = importlib.import_module("enrollment.selectors")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("enrollment", "enrollment.selectors"):
-            return None
-        raise
-    return getattr(module, "enrollment_status_row", None)
-
-
 def _program_rows(profile, programs):
     """Program info (R4, R5): every program with its status, including the indirect reseller enrollment."""
     rows = [{"program": program, "membership": programs.get(program.value)} for program in Program]
-    hook = _enrollment_status_hook()
-    if hook is not None:
-        rows = hook(profile, rows)
+    for hook in registry.program_rows_hooks():  # e.g. the enrollment's status while it is open
+        rows = hook.rows(profile, rows)
     return rows
 
 

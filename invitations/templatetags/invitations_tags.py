@@ -1,5 +1,4 @@
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 from partnercenter import clock
 from tenants.models import Partnership, Program
@@ -45,19 +44,3 @@ def invitations_overview(profile, programs, user) -> dict:
             provider=profile, status=PartnerInvitation.Status.PENDING, expires_at__gt=clock.now()
         ).count()
     return ctx
-
-
-EVENT_LABELS = {
-    "partner_invitation.created": _("Invitation created"),
-    "partner_invitation.sent": _("Invitation email sent"),
-    "partner_invitation.link_replaced": _("Link replaced"),
-    "partner_invitation.accepted": _("Accepted"),
-    "partner_invitation.declined": _("Declined"),
-    "partner_invitation.revoked": _("Revoked"),
-    "partner_invitation.expired": _("Expired"),
-}
-
-
-@register.filter
-def event_label(kind: str) -> str:
-    return str(EVENT_LABELS.get(kind, kind))

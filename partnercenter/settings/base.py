@@ -68,7 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "partnercenter.context_processors.portal",
+                "tenants.context_processors.portal",
             ],
         },
     },

@@ -144,7 +144,7 @@ def test_R1_the_agreement_card_tells_other_roles_to_ask_the_global_admin(
 def test_R8_indirect_providers_nav_only_after_activation(
     client, eligible, django_capture_on_commit_callbacks
 ):
-    from partnercenter.context_processors import portal  # noqa: F401 - the nav is built there
+    from tenants.context_processors import portal  # noqa: F401 - the nav is built there
 
     profile, admin = eligible
     login(client, admin)

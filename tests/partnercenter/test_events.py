@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from partnercenter import clock, events
+from partnercenter.events import EventKind
 from tests.factories import make_direct_bill_partner
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,12 @@ def test_record_keeps_who_when_what_and_tenant():
     moment = dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC)
     with clock.frozen_at(moment):
         event = events.record(
-            "profile.confirmed", tenant=profile.tenant, actor=user, obj=profile, reason="R2", payload={"a": 1}
+            EventKind.PROFILE_CONFIRMED,
+            tenant=profile.tenant,
+            actor=user,
+            obj=profile,
+            reason="R2",
+            payload={"a": 1},
         )
     event.refresh_from_db()
     assert event.kind == "profile.confirmed"
@@ -28,20 +34,40 @@ def test_record_keeps_who_when_what_and_tenant():
 
 def test_a_job_or_the_system_is_named_when_no_user_acted():
     profile, _user = make_direct_bill_partner()
-    assert events.record("x.y", obj=profile).actor_label == "system"
-    assert events.record("x.y", actor=AnonymousUser()).actor is None
-    assert events.record("x.y", actor_label="job:enrollment.approve").actor_label == "job:enrollment.approve"
+    kind = EventKind.PROFILE_UPDATED
+    assert events.record(kind, obj=profile).actor_label == "system"
+    assert events.record(kind, actor=AnonymousUser()).actor is None
+    assert events.record(kind, actor_label="job:enrollment.approve").actor_label == "job:enrollment.approve"
+
+
+def test_only_typed_kinds_are_recorded():
+    with pytest.raises(ValueError, match="not an EventKind"):
+        events.record("x.y")
+    assert not events.Event.objects.exists()
+
+
+def test_every_kind_has_a_human_label_and_describers_use_the_payload():
+    from tenants.models import Program
+
+    for kind in EventKind:
+        assert events.label(kind.value) == str(kind.label) and kind.label != kind.value
+    event = events.record(EventKind.PROGRAM_JOINED, payload={"program": Program.INDIRECT_RESELLER})
+    assert events.label(event) == f"Joined {Program.INDIRECT_RESELLER.label}"
+    assert events.label("retired.kind") == "retired.kind"
 
 
 def test_for_object_is_the_objects_timeline_only():
     first, user = make_direct_bill_partner()
     second, _ = make_direct_bill_partner()
     with clock.frozen_at(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)):
-        events.record("a.first", obj=first, actor=user)
+        events.record(EventKind.PROFILE_UPDATED, obj=first, actor=user)
     with clock.frozen_at(dt.datetime(2026, 1, 2, tzinfo=dt.UTC)):
-        events.record("a.second", obj=first, actor=user)
-    events.record("b.other", obj=second)
-    assert [e.kind for e in events.for_object(first)] == ["a.second", "a.first"]
+        events.record(EventKind.PROFILE_CONFIRMED, obj=first, actor=user)
+    events.record(EventKind.PROFILE_UPDATED, obj=second)
+    assert [e.kind for e in events.for_object(first)] == [
+        "profile.updated",
+        "profile.confirmed",
+    ]  # oldest first
 
 
 def test_payload_with_dates_uuids_decimals_and_lazy_strings_is_stored():
@@ -53,7 +79,7 @@ def test_payload_with_dates_uuids_decimals_and_lazy_strings_is_stored():
     profile, _user = make_direct_bill_partner()
     moment = dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC)
     event = events.record(
-        "x.y",
+        EventKind.PROFILE_UPDATED,
         obj=profile,
         payload={
             "at": moment,

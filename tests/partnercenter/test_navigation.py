@@ -3,6 +3,7 @@
 import pytest
 
 from partnercenter.navigation import NavContext, nav_for
+from partnercenter.registry import nav_entries
 from tenants.models import Program, ProgramMembership
 
 pytestmark = pytest.mark.urls("tests.partnercenter.nav_urls")
@@ -75,25 +76,37 @@ def test_exactly_one_entry_is_active(path, active):
 
 @pytest.mark.urls("partnercenter.urls")
 def test_entries_whose_page_is_not_installed_are_left_out(monkeypatch):
-    from partnercenter import navigation
+    from partnercenter import registry
 
-    monkeypatch.setattr(
-        navigation,
-        "ENTRIES",
-        [*navigation.ENTRIES, navigation.NavEntry("Nowhere", "no_such:page", "x", lambda c: True)],
+    monkeypatch.setitem(
+        registry._registry.nav,
+        "no_such:page",
+        registry.NavEntry("Nowhere", "no_such:page", "x", lambda c: True),
     )
     assert "no_such:page" not in names(ctx(Program.DIRECT_BILL))
 
 
 def test_a_broken_predicate_hides_only_its_entry(monkeypatch):
-    from partnercenter import navigation
-
     def broken(c):
         raise AttributeError("bug")
 
+    from partnercenter import registry
+
+    entries = registry._registry.nav
     monkeypatch.setattr(
-        navigation,
-        "ENTRIES",
-        [navigation.NavEntry("Broken", "profile", "x", broken), *navigation.ENTRIES[:1]],
+        registry._registry,
+        "nav",
+        {
+            "profile": registry.NavEntry("Broken", "profile", "x", broken, order=5),
+            "overview": entries["overview"],
+        },
     )
     assert names(ctx(Program.DIRECT_BILL)) == ["overview"]
+
+
+def test_each_app_contributes_its_own_entries():
+    """The shell names no app: every entry comes from an app's AppConfig.ready()."""
+    by_app = {
+        entry.url_name.partition(":")[0] if ":" in entry.url_name else "tenants" for entry in nav_entries()
+    }
+    assert by_app == {"tenants", "enrollment", "invitations", "customers"}

@@ -1,6 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from .navigation import NavContext, nav_for
+from partnercenter.navigation import NavContext, nav_for
+
+from .selectors import partner_profile_for, programs_for
 
 
 def portal(request):
@@ -13,7 +15,6 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.tenant_id:
         return {}
-    from tenants.selectors import partner_profile_for, programs_for
 
     def _ctx():
         profile = getattr(request, "partner_profile", None)
