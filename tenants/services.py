@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnercenter import clock, events
 from partnercenter.errors import Conflict, DomainError, Forbidden, InvalidInput
+from partnercenter.events import EventKind
 from partnercenter.tokens import token_new
 
 from .models import ApiToken, PartnerProfile, Program, ProgramMembership, User
@@ -16,7 +17,9 @@ from .models import ApiToken, PartnerProfile, Program, ProgramMembership, User
 def require_global_admin(user: User, *, action: str = "") -> None:
     """R1: only the partner tenant's global admin may do this."""
     if user is None or not getattr(user, "is_global_admin", False):
-        raise Forbidden(_("Only a global admin of this tenant can do this."), rule="R1")
+        raise Forbidden(
+            _("Only a global admin of this tenant can do this."), rule="R1", reason="role.not_global_admin"
+        )
 
 
 # What the partner's global admin edits on the profile page (the tenant and the ops flag are not theirs).
@@ -33,7 +36,9 @@ PROFILE_FIELDS = [
 
 def _require_own_profile(profile: PartnerProfile, user: User) -> None:
     if profile.tenant_id != user.tenant_id:
-        raise Forbidden(_("This partner profile belongs to another tenant."), rule="R1")
+        raise Forbidden(
+            _("This partner profile belongs to another tenant."), rule="R1", reason="profile.other_tenant"
+        )
 
 
 @transaction.atomic
@@ -75,7 +80,7 @@ def profile_update(*, profile: PartnerProfile, user: User, data: dict) -> Partne
             fields={"mpn_id": [_("Another partner already has this MPN ID.")]},
         )
     events.record(
-        "profile.updated",
+        EventKind.PROFILE_UPDATED,
         tenant=profile.tenant,
         actor=user,
         obj=profile,
@@ -93,7 +98,7 @@ def profile_confirm_current(*, profile: PartnerProfile, user: User) -> PartnerPr
     profile.details_confirmed_at = clock.now()
     profile.details_confirmed_by = user
     profile.save(update_fields=["details_confirmed_at", "details_confirmed_by"])
-    events.record("profile.confirmed", tenant=profile.tenant, actor=user, obj=profile)
+    events.record(EventKind.PROFILE_CONFIRMED, tenant=profile.tenant, actor=user, obj=profile)
     return profile
 
 
@@ -112,12 +117,17 @@ def profile_mark_offboarding(*, profile: PartnerProfile, actor: User | None, rea
             _("%(partner)s is not in the CSP direct bill program, so it cannot be offboarded from it.")
             % {"partner": profile.legal_name},
             rule="R3",
+            reason="profile.not_direct_bill",
         )
     profile.identified_for_offboarding = True
     profile.identified_for_offboarding_at = clock.now()
     profile.save(update_fields=["identified_for_offboarding", "identified_for_offboarding_at"])
     events.record(
-        "profile.identified_for_offboarding", tenant=profile.tenant, actor=actor, obj=profile, reason=reason
+        EventKind.PROFILE_IDENTIFIED_FOR_OFFBOARDING,
+        tenant=profile.tenant,
+        actor=actor,
+        obj=profile,
+        reason=reason,
     )
     return True
 
@@ -128,13 +138,13 @@ def program_join(
 ) -> ProgramMembership:
     """Add a program membership (idempotent: an existing membership is returned unchanged)."""
     if program not in Program.values:
-        raise DomainError(_("Unknown program: %(program)s.") % {"program": program})
+        raise DomainError(_("Unknown program: %(program)s.") % {"program": program}, reason="program.unknown")
     membership, created = ProgramMembership.objects.get_or_create(
         partner=profile, program=program, defaults={"joined_at": clock.now()}
     )
     if created:
         events.record(
-            "program.joined",
+            EventKind.PROGRAM_JOINED,
             tenant=profile.tenant,
             actor=actor,
             actor_label=actor_label,
@@ -165,7 +175,9 @@ API_TOKEN_NAME_MAX = 100
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create an API key for a tenant user; the clear key is returned once and never stored."""
     if user is None or not user.tenant_id:
-        raise Forbidden(_("API keys are for users of a partner or customer tenant."))
+        raise Forbidden(
+            _("API keys are for users of a partner or customer tenant."), reason="api_key.no_tenant"
+        )
     name = " ".join((name or "").split())
     if not name:
         raise InvalidInput(_("Give the key a name."), fields={"name": [_("Give the key a name.")]})
@@ -176,7 +188,9 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:8], key_hash=key_hash, created_at=clock.now()
     )
-    events.record("api_token.created", tenant=user.tenant, actor=user, obj=token, payload={"name": name})
+    events.record(
+        EventKind.API_TOKEN_CREATED, tenant=user.tenant, actor=user, obj=token, payload={"name": name}
+    )
     return token, key
 
 
@@ -196,6 +210,6 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     events.record(
-        "api_token.revoked", tenant=user.tenant, actor=user, obj=token, payload={"name": token.name}
+        EventKind.API_TOKEN_REVOKED, tenant=user.tenant, actor=user, obj=token, payload={"name": token.name}
     )
     return True

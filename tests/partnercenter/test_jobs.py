@@ -51,6 +51,26 @@ def test_job_does_not_run_before_it_is_due(job_kind):
     assert job_kind.calls == [job.pk]
 
 
+def test_a_handler_sees_the_moment_its_run_acts_as_of(job_kind):
+    """Forced time (`run_due_jobs --until`) hands the handler that moment, so a handler that compares a
+    business date with "now" does what the due time would have done; an ordinary run sees the clock."""
+    until = T0 + dt.timedelta(days=30)
+    with clock.frozen_at(T0):
+        early = schedule(job_kind.kind, due_at=T0)
+        later = schedule(job_kind.kind, due_at=T0 + dt.timedelta(days=29))
+        assert jobs.job_run(early.pk) is True
+        assert jobs.sweep(until=until) == 1
+    assert job_kind.calls == [early.pk, later.pk]
+    assert job_kind.as_of == [T0, until]
+
+
+def test_publishing_names_the_task_without_importing_it():
+    """jobs -> tasks -> jobs was an import cycle; the task is found by name in the Celery app."""
+    from partnercenter.celery import app
+
+    assert jobs.RUN_TASK in app.tasks
+
+
 def test_run_now_runs_a_job_before_it_is_due(job_kind):
     with clock.frozen_at(T0):
         job = schedule(job_kind.kind, due_at=T0 + dt.timedelta(days=5))
