@@ -90,6 +90,37 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts, 1)), BACKOFF_CAP)
 
 
+def _execute(job: ScheduledJob, *, as_of: dt.datetime | None) -> bool:
+    """Run a locked, pending job's handler in a savepoint and set the job's outcome fields (the caller
+    saves them). True when the handler completed. A failing handler's changes are rolled back; the job
+    is retried with backoff and marked failed after MAX_ATTEMPTS attempts."""
+    job.attempts += 1
+    job.as_of = max(as_of, clock.now()) if as_of is not None else clock.now()
+    fn = _HANDLERS.get(job.kind)
+    try:
+        if fn is None:
+            raise LookupError(f"no handler registered for job kind {job.kind!r}")
+        with transaction.atomic():
+            result = fn(job)
+    except Exception as exc:  # noqa: BLE001 - recorded on the job, retried with backoff
+        log.exception("job %s (%s) failed (attempt %s)", job.pk, job.kind, job.attempts)
+        now = clock.now()
+        job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if job.attempts >= MAX_ATTEMPTS:
+            job.status = ScheduledJob.Status.FAILED
+            job.finished_at = now
+        else:
+            job.due_at = now + backoff(job.attempts)
+        return False
+    job.status = ScheduledJob.Status.DONE
+    job.finished_at = clock.now()
+    job.result = ("" if result is None else str(result))[:255]
+    return True
+
+
+OUTCOME_FIELDS = ["attempts", "last_error", "status", "finished_at", "due_at", "result"]
+
+
 def job_run(job_id: int, *, force: bool = False, as_of: dt.datetime | None = None) -> bool:
     """Run one pending job if it is due (or at once with `force`). True when it ran to completion.
 
@@ -99,8 +130,7 @@ def job_run(job_id: int, *, force: bool = False, as_of: dt.datetime | None = Non
     its due time would have done instead of finding the job "not due yet".
 
     The row is locked (skip_locked) and re-checked inside the transaction, so a job delivered twice, or
-    picked by two workers at once, runs once. A failing handler's changes are rolled back (savepoint);
-    the job is retried with backoff and marked failed after MAX_ATTEMPTS attempts.
+    picked by two workers at once, runs once.
     """
     with transaction.atomic():
         rows = ScheduledJob.objects.select_for_update(skip_locked=True).filter(
@@ -111,53 +141,61 @@ def job_run(job_id: int, *, force: bool = False, as_of: dt.datetime | None = Non
         job = rows.first()
         if job is None:
             return False
-        job.attempts += 1
-        job.as_of = max(as_of, clock.now()) if as_of is not None else clock.now()
-        fn = _HANDLERS.get(job.kind)
-        try:
-            if fn is None:
-                raise LookupError(f"no handler registered for job kind {job.kind!r}")
-            with transaction.atomic():
-                result = fn(job)
-        except Exception as exc:  # noqa: BLE001 - recorded on the job, retried with backoff
-            log.exception("job %s (%s) failed (attempt %s)", job.pk, job.kind, job.attempts)
-            now = clock.now()
-            job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if job.attempts >= MAX_ATTEMPTS:
-                job.status = ScheduledJob.Status.FAILED
-                job.finished_at = now
-            else:
-                job.due_at = now + backoff(job.attempts)
-            job.save(update_fields=["attempts", "last_error", "status", "finished_at", "due_at"])
-            return False
-        job.status = ScheduledJob.Status.DONE
-        job.finished_at = clock.now()
-        job.result = ("" if result is None else str(result))[:255]
-        job.save(update_fields=["attempts", "status", "finished_at", "result"])
-    return True
+        ran = _execute(job, as_of=as_of)
+        job.save(update_fields=OUTCOME_FIELDS)
+    return ran
 
 
-def due_job_ids(*, until: dt.datetime | None = None, limit: int = 500) -> list[int]:
-    until = until or clock.now()
-    return list(
-        ScheduledJob.objects.filter(status=ScheduledJob.Status.PENDING, due_at__lte=until)
-        .order_by("due_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
+BATCH_SIZE = 500
 
 
-def sweep(*, until: dt.datetime | None = None) -> int:
-    """Run every pending job due by `until` (default now). Returns how many ran to completion.
+def _run_batch(
+    *, until: dt.datetime, ceiling: int, after: tuple, as_of: dt.datetime | None, size: int
+) -> tuple[int, int, tuple]:
+    """Claim up to `size` due pending jobs in one transaction (rows other workers hold are skipped), run
+    each in its own savepoint, and save every outcome in one UPDATE. Returns (claimed, completed, the
+    sort key of the last claimed job)."""
+    with transaction.atomic():
+        rows = ScheduledJob.objects.select_for_update(skip_locked=True).filter(
+            status=ScheduledJob.Status.PENDING, due_at__lte=until, id__lte=ceiling
+        )
+        if after:
+            due_at, job_id = after
+            rows = rows.filter(models.Q(due_at__gt=due_at) | models.Q(due_at=due_at, id__gt=job_id))
+        batch = list(rows.order_by("due_at", "id")[:size])
+        if not batch:
+            return 0, 0, after
+        last = (batch[-1].due_at, batch[-1].pk)  # before a failure moves its due_at
+        completed = sum(_execute(job, as_of=as_of) for job in batch)
+        ScheduledJob.objects.bulk_update(batch, OUTCOME_FIELDS)
+    return len(batch), completed, last
+
+
+def sweep(*, until: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Run every pending job due by `until` (default now), in batches, until none is left. Returns how
+    many ran to completion.
+
+    Beat triggers a sweep; it drains everything due, however much (no cap per interval). Several workers
+    sweeping at once share the work: each batch claims its rows with select_for_update(skip_locked), so no
+    job runs twice. Jobs created while the sweep runs (a job's follow-up) wait for the next sweep, so a
+    job that keeps scheduling itself cannot keep one sweep busy forever.
 
     With `until` in the future (ops' time travel), jobs due by then run now, as if their time had come:
     the clock is not moved (what they write is stamped now), but each handler sees `job.as_of == until`.
     """
-    force = until is not None and until > clock.now()
-    ran = 0
-    for job_id in due_job_ids(until=until):
-        if job_run(job_id, force=force, as_of=until if force else None):
-            ran += 1
-    return ran
+    moment = until or clock.now()
+    as_of = until if until is not None and until > clock.now() else None
+    ceiling = ScheduledJob.objects.aggregate(top=models.Max("id"))["top"]
+    if ceiling is None:
+        return 0
+    ran, after = 0, ()
+    while True:
+        claimed, completed, after = _run_batch(
+            until=moment, ceiling=ceiling, after=after, as_of=as_of, size=batch_size
+        )
+        ran += completed
+        if claimed < batch_size:
+            return ran
 
 
 def sweep_all(*, until: dt.datetime | None = None, max_rounds: int = 1000) -> int:

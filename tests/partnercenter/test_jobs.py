@@ -244,3 +244,49 @@ def test_publish_never_raises_when_the_broker_is_down(monkeypatch):
 
     monkeypatch.setattr(tasks.run_scheduled_job, "apply_async", broken)
     assert jobs.publish(123) is False
+
+
+def test_a_sweep_drains_everything_due_in_batches(job_kind):
+    """Beat triggers draining; it does not cap it at one batch per interval."""
+    with clock.frozen_at(T0):
+        due = [schedule(job_kind.kind, due_at=T0 - dt.timedelta(seconds=i)) for i in range(10)]
+        schedule(job_kind.kind, due_at=T0 + dt.timedelta(minutes=1))
+        assert jobs.sweep(batch_size=3) == 10
+    assert sorted(job_kind.calls) == sorted(job.pk for job in due)
+    assert ScheduledJob.objects.filter(status=ScheduledJob.Status.PENDING).count() == 1
+
+
+def test_a_failing_job_in_a_batch_keeps_the_others_outcomes(job_kind):
+    tenant = TenantFactory(display_name="Before")
+
+    def flaky(job):
+        if job.object_id == str(tenant.pk):
+            raise RuntimeError("this one fails")
+        return "fine"
+
+    jobs.handler("test.flaky")(flaky)
+    try:
+        with clock.frozen_at(T0):
+            ok_first = jobs.job_schedule(kind="test.flaky", due_at=T0 - dt.timedelta(minutes=2))
+            failing = jobs.job_schedule(kind="test.flaky", obj=tenant, due_at=T0 - dt.timedelta(minutes=1))
+            ok_last = jobs.job_schedule(kind="test.flaky", due_at=T0)
+            assert jobs.sweep() == 2
+    finally:
+        jobs._HANDLERS.pop("test.flaky")
+    states = dict(ScheduledJob.objects.values_list("pk", "status"))
+    assert states[ok_first.pk] == states[ok_last.pk] == ScheduledJob.Status.DONE
+    failing.refresh_from_db()
+    assert failing.status == ScheduledJob.Status.PENDING and failing.attempts == 1
+    assert failing.due_at == T0 + jobs.backoff(1) and "this one fails" in failing.last_error
+
+
+def test_a_sweep_costs_a_savepoint_per_job_and_a_few_queries_per_batch(
+    job_kind, django_assert_max_num_queries
+):
+    with clock.frozen_at(T0):
+        for i in range(40):
+            schedule(job_kind.kind, due_at=T0 - dt.timedelta(seconds=i))
+        # max(id); per batch: its transaction (a savepoint inside the test's), the claim and one UPDATE
+        # for every outcome; per job: SAVEPOINT + RELEASE around its handler. Nothing else per job.
+        with django_assert_max_num_queries(1 + 2 * 4 + 2 * 40):
+            assert jobs.sweep(batch_size=25) == 40
