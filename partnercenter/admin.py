@@ -94,18 +94,37 @@ class EventAdmin(ReadOnlyAdmin):
 
 @admin.action(description=_("Resend the selected emails"))
 def resend_emails(modeladmin, request, queryset):
-    count = 0
-    for email in queryset:
-        email_resend(email=email)
-        count += 1
+    count = sum(email_resend(email=email) for email in queryset)
     modeladmin.message_user(
         request, ngettext("%(n)d email queued.", "%(n)d emails queued.", count) % {"n": count}
     )
+    skipped = queryset.count() - count
+    if skipped:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(n)d email is being sent right now and was left alone.",
+                "%(n)d emails are being sent right now and were left alone.",
+                skipped,
+            )
+            % {"n": skipped},
+            messages.WARNING,
+        )
 
 
 @admin.register(SentEmail)
 class SentEmailAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "to", "subject", "status", "sent_at", "tenant"]
+    list_display = [
+        "created_at",
+        "kind",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "tenant",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject", "body", "dedupe_key"]
     list_select_related = ["tenant"]
@@ -118,6 +137,8 @@ class SentEmailAdmin(ReadOnlyAdmin):
         "subject",
         "body",
         "status",
+        "attempts",
+        "next_attempt_at",
         "error",
         "dedupe_key",
         "created_at",

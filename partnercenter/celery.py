@@ -20,3 +20,8 @@ def _setup_periodic_tasks(sender, **kwargs):
         sender.signature("partnercenter.sweep_due_jobs"),
         name="sweep due jobs",
     )
+    sender.add_periodic_task(
+        settings.PORTAL_SWEEP_INTERVAL,
+        sender.signature("partnercenter.sweep_outbox"),
+        name="sweep the email outbox",
+    )

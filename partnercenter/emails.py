@@ -1,17 +1,42 @@
-"""Send email: record it in the current transaction, deliver it after commit, at most once per key."""
+"""The outbox: an email is recorded in the business transaction and delivered later by a worker.
+
+`email_send` only writes a `SentEmail` row (status queued, `next_attempt_at` now): the row is its own
+durable delivery job, committed or rolled back with the change that caused it. After commit a Celery hint
+asks a worker to deliver it at once; beat's outbox sweep delivers whatever the hint missed (broker down,
+message lost) and puts back in line the rows a crash left mid-delivery. No SMTP call ever happens in a
+web request.
+
+One attempt (`deliver`):
+1. claims the row with one conditional UPDATE (queued/retrying and due → sending, attempts + 1, claimed
+   now), committed before the server is contacted, so a duplicate hint or a second worker finds nothing to
+   claim and sends nothing;
+2. talks to the server with `EMAIL_TIMEOUT` on every socket operation;
+3. marks the row sent only after the server accepted the message, or retrying with backoff (failed after
+   `EMAIL_MAX_ATTEMPTS`), each guarded by the claim, so a late answer of a superseded attempt changes
+   nothing.
+A worker killed between 1 and 3 leaves the row "sending"; once its claim is older than the lease the
+sweep puts it back in line. Delivery is at least once: if the crash came after the server accepted the
+message, it is sent again (SMTP has no way to ask whether a message arrived).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, models, transaction
 
-from . import clock
+from . import clock, jobs
 from .models import SentEmail
 
 log = logging.getLogger(__name__)
+
+DELIVER_TASK = "partnercenter.deliver_email"
+S = SentEmail.Status
+WAITING = [S.QUEUED, S.RETRYING]
+SWEEP_BATCH = 200
 
 
 def _one_line(text) -> str:
@@ -21,7 +46,7 @@ def _one_line(text) -> str:
 def email_send(
     *, kind: str, to: str, subject: str, body: str, tenant=None, dedupe_key: str | None = None
 ) -> SentEmail | None:
-    """Record an email and deliver it once the surrounding transaction commits.
+    """Record an email for delivery once the surrounding transaction commits.
 
     With a `dedupe_key`, a second call for the same key is a no-op and returns None: that is what makes
     a job delivered twice send one email. Two concurrent calls are settled by the unique index: the
@@ -30,6 +55,7 @@ def email_send(
     dedupe_key = dedupe_key or None
     if dedupe_key and SentEmail.objects.filter(dedupe_key=dedupe_key).exists():
         return None
+    now = clock.now()
     try:
         with transaction.atomic():
             email = SentEmail.objects.create(
@@ -39,41 +65,98 @@ def email_send(
                 subject=_one_line(subject)[:255],
                 body=str(body),
                 dedupe_key=dedupe_key,
-                created_at=clock.now(),
+                created_at=now,
+                next_attempt_at=now,
             )
     except IntegrityError:
         if dedupe_key and SentEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: deliver(email.pk))
+    transaction.on_commit(lambda: publish(email.pk))
     return email
 
 
-def deliver(email_id: int) -> bool:
-    """Hand a recorded email to the mail backend; a failure is recorded, never raised into a request.
+def publish(email_id: int) -> bool:
+    """Ask a worker to deliver the email now. Never raises: the outbox sweep is the safety net."""
+    return jobs.publish_hint(DELIVER_TASK, email_id)
 
-    The row is claimed with one conditional UPDATE first, so two deliveries of the same email (a double
-    "resend", a retried task) send it once.
-    """
-    claimed = SentEmail.objects.filter(pk=email_id, status=SentEmail.Status.QUEUED).update(
-        status=SentEmail.Status.SENT, sent_at=clock.now(), error=""
+
+def lease() -> dt.timedelta:
+    """How long an attempt may take before the sweep takes it for one a crash interrupted: well past the
+    longest an attempt can last (connect, a few replies, each bounded by EMAIL_TIMEOUT)."""
+    return dt.timedelta(seconds=6 * int(settings.EMAIL_TIMEOUT) + 60)
+
+
+def _claim(email_id: int, *, now: dt.datetime) -> int | None:
+    """Claim one due row for an attempt; returns the attempt number, or None if it is not ours to send."""
+    claimed = SentEmail.objects.filter(pk=email_id, status__in=WAITING, next_attempt_at__lte=now).update(
+        status=S.SENDING, claimed_at=now, attempts=models.F("attempts") + 1
     )
     if not claimed:
+        return None
+    return SentEmail.objects.values_list("attempts", flat=True).get(pk=email_id)
+
+
+def deliver(email_id: int) -> bool:
+    """One delivery attempt of a due email (see the module doc). True when the server accepted it."""
+    now = clock.now()
+    attempt = _claim(email_id, now=now)
+    if attempt is None:
         return False
     email = SentEmail.objects.get(pk=email_id)
+    ours = SentEmail.objects.filter(pk=email_id, status=S.SENDING, attempts=attempt)
     try:
-        send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to], fail_silently=False)
-    except Exception as exc:  # noqa: BLE001 - any transport error is recorded for ops to resend
-        log.warning("email %s to %s failed: %s", email.pk, email.to, exc)
-        SentEmail.objects.filter(pk=email.pk).update(
-            status=SentEmail.Status.FAILED, sent_at=None, error=str(exc)[:2000]
-        )
+        connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
+        EmailMessage(
+            email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to], connection=connection
+        ).send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 - any transport error is recorded and retried
+        log.warning("email %s to %s failed (attempt %s): %s", email.pk, email.to, attempt, exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if attempt >= int(settings.EMAIL_MAX_ATTEMPTS):
+            ours.update(status=S.FAILED, error=error, claimed_at=None, next_attempt_at=None)
+        else:
+            ours.update(
+                status=S.RETRYING,
+                error=error,
+                claimed_at=None,
+                next_attempt_at=clock.now() + jobs.backoff(attempt),
+            )
         return False
+    ours.update(status=S.SENT, sent_at=clock.now(), error="", claimed_at=None, next_attempt_at=None)
     return True
 
 
-def email_resend(*, email: SentEmail) -> None:
-    """Deliver a recorded email again (ops): after a failure, or one stuck in the queue. Delivery claims
-    the row first, so two deliveries racing for the same queued email send it once."""
-    SentEmail.objects.filter(pk=email.pk).update(status=SentEmail.Status.QUEUED, error="")
-    transaction.on_commit(lambda: deliver(email.pk))
+def recover_interrupted() -> int:
+    """Put back in line the rows whose attempt a crash interrupted (claimed longer ago than the lease)."""
+    now = clock.now()
+    return SentEmail.objects.filter(status=S.SENDING, claimed_at__lt=now - lease()).update(
+        status=S.RETRYING,
+        claimed_at=None,
+        next_attempt_at=now,
+        error="The delivery attempt was interrupted (the worker stopped); it is retried.",
+    )
+
+
+def sweep_outbox() -> int:
+    """Beat's outbox sweep: recover interrupted attempts, then deliver every due email. Returns how many
+    the server accepted."""
+    recover_interrupted()
+    sent = 0
+    due = SentEmail.objects.filter(status__in=WAITING, next_attempt_at__lte=clock.now()).order_by(
+        "next_attempt_at", "id"
+    )
+    for email_id in list(due.values_list("id", flat=True)[:SWEEP_BATCH]):
+        sent += deliver(email_id)
+    return sent
+
+
+def email_resend(*, email: SentEmail) -> bool:
+    """Ops' Resend: the email goes back in line for a fresh round of attempts, delivered after commit
+    (a sent one is sent again: that is what ops asked for). One being sent right now is left alone."""
+    requeued = SentEmail.objects.filter(pk=email.pk).exclude(status=S.SENDING).update(
+        status=S.QUEUED, error="", attempts=0, claimed_at=None, next_attempt_at=clock.now()
+    )
+    if requeued:
+        transaction.on_commit(lambda: publish(email.pk))
+    return bool(requeued)

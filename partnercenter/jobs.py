@@ -72,16 +72,22 @@ def job_cancel(*, kind: str, obj: models.Model) -> int:
 RUN_TASK = "partnercenter.run_scheduled_job"  # the task in partnercenter.tasks, by name: no import cycle
 
 
-def publish(job_id: int) -> bool:
-    """Ask a worker to run the job now. Never raises: the beat sweep is the safety net."""
+def publish_hint(task_name: str, *args) -> bool:
+    """Publish a Celery task by name (a hint: the database row is the durable record). Never raises and
+    never holds up a request: with the broker down it logs and returns False, and a sweep does the work."""
     from .celery import app
 
     try:
-        app.signature(RUN_TASK, args=[job_id]).apply_async(retry=False)
-    except Exception as exc:  # noqa: BLE001 - broker down: the sweep will run it
-        log.warning("could not publish job %s (the sweep will run it): %s", job_id, exc)
+        app.signature(task_name, args=list(args)).apply_async(retry=False)
+    except Exception as exc:  # noqa: BLE001 - broker down: the sweep will do it
+        log.warning("could not publish %s%s (the sweep will do it): %s", task_name, args, exc)
         return False
     return True
+
+
+def publish(job_id: int) -> bool:
+    """Ask a worker to run the job now. Never raises: the beat sweep is the safety net."""
+    return publish_hint(RUN_TASK, job_id)
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -34,10 +34,13 @@ class Event(models.Model):
 
 
 class SentEmail(models.Model):
-    """Every email the portal sends, recorded in the same transaction as the change that caused it."""
+    """Every email the portal sends: the outbox. Recorded in the same transaction as the change that
+    caused it, and itself the durable delivery job (`next_attempt_at`); see partnercenter.emails."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        RETRYING = "retrying", _("Retrying")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -50,6 +53,12 @@ class SentEmail(models.Model):
     body = models.TextField(_("body"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # When the next delivery attempt is due (queued and retrying rows); the outbox sweep reads it.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # When a worker claimed the row for the attempt under way (sending rows): a claim older than the
+    # lease is an attempt a crash interrupted, and the sweep puts the row back in line.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     # Makes "send once" checkable: one email per (kind, dedupe_key).
     dedupe_key = models.CharField(_("dedupe key"), max_length=160, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created"))
@@ -59,6 +68,7 @@ class SentEmail(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("email")
         verbose_name_plural = _("emails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="sentemail_outbox")]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"

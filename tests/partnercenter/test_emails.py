@@ -1,12 +1,13 @@
 """Emails: recorded in the transaction, delivered after commit, once per dedupe key (also under races)."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.core import mail
 from django.db import connection, transaction
 
-from partnercenter import emails
+from partnercenter import clock, emails, jobs
 from partnercenter.models import SentEmail
 from tests.factories import TenantFactory
 
@@ -113,28 +114,133 @@ def test_concurrent_sends_with_one_key_record_one_email():
     assert len(mail.outbox) == 1
 
 
-def test_delivery_failure_is_recorded_and_ops_can_resend(monkeypatch, django_capture_on_commit_callbacks):
-    def broken(*args, **kwargs):
+def _broken_backend(monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def broken(self, messages):
         raise OSError("connection refused")
 
-    monkeypatch.setattr(emails, "send_mail", broken)
-    with django_capture_on_commit_callbacks(execute=True):
+    monkeypatch.setattr(EmailBackend, "send_messages", broken)
+
+
+def test_a_failed_attempt_is_retried_with_backoff_and_ops_can_resend(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    _broken_backend(monkeypatch)
+    moment = dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC)
+    with clock.frozen_at(moment), django_capture_on_commit_callbacks(execute=True):
         email = send()
     email.refresh_from_db()
-    assert email.status == SentEmail.Status.FAILED and "connection refused" in email.error
+    assert email.status == SentEmail.Status.RETRYING and "connection refused" in email.error
+    assert email.attempts == 1 and email.sent_at is None
+    assert email.next_attempt_at == moment + jobs.backoff(1)
     monkeypatch.undo()
+    with clock.frozen_at(moment + dt.timedelta(minutes=1)):
+        assert emails.sweep_outbox() == 0  # not before its backoff has passed
     with django_capture_on_commit_callbacks(execute=True):
-        emails.email_resend(email=email)
+        assert emails.email_resend(email=email) is True
     email.refresh_from_db()
     assert email.status == SentEmail.Status.SENT and email.error == ""
     assert len(mail.outbox) == 1
 
 
+def test_after_the_last_attempt_an_email_is_failed_until_ops_resend(monkeypatch, settings):
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    _broken_backend(monkeypatch)
+    moment = dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC)
+    with clock.frozen_at(moment):
+        email = send()
+    for attempt in range(1, 4):
+        with clock.frozen_at(moment):
+            assert emails.sweep_outbox() == 0
+        email.refresh_from_db()
+        assert email.attempts == attempt
+        moment = email.next_attempt_at or moment
+    assert email.status == SentEmail.Status.FAILED and email.next_attempt_at is None
+    with clock.frozen_at(moment + dt.timedelta(days=1)):
+        emails.sweep_outbox()
+    email.refresh_from_db()
+    assert email.attempts == 3 and mail.outbox == []
+
+
+def test_no_email_is_delivered_inside_the_sending_transaction(monkeypatch):
+    """email_send only records the row and, after commit, publishes a hint: no SMTP in the request."""
+    published = []
+    monkeypatch.setattr(emails, "publish", published.append)
+    with transaction.atomic():
+        email = send()
+        assert published == []
+    assert mail.outbox == [] and SentEmail.objects.get(pk=email.pk).status == SentEmail.Status.QUEUED
+
+
+def test_the_sweep_delivers_what_the_hint_missed(monkeypatch):
+    monkeypatch.setattr(emails, "publish", lambda email_id: False)  # the broker was down
+    with transaction.atomic():
+        email = send()
+    assert mail.outbox == []
+    assert emails.sweep_outbox() == 1
+    email.refresh_from_db()
+    assert email.status == SentEmail.Status.SENT and len(mail.outbox) == 1
+
+
+def test_an_attempt_a_crash_interrupted_is_put_back_in_line(settings):
+    settings.EMAIL_TIMEOUT = 5
+    moment = dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC)
+    with clock.frozen_at(moment):
+        email = send()
+        SentEmail.objects.filter(pk=email.pk).update(status="sending", claimed_at=moment, attempts=1)
+    with clock.frozen_at(moment + emails.lease() - dt.timedelta(seconds=1)):
+        assert emails.sweep_outbox() == 0  # still within its lease: maybe still talking to the server
+    assert mail.outbox == []
+    with clock.frozen_at(moment + emails.lease() + dt.timedelta(seconds=1)):
+        assert emails.sweep_outbox() == 1
+    email.refresh_from_db()
+    assert email.status == SentEmail.Status.SENT and email.attempts == 2 and len(mail.outbox) == 1
+
+
+def test_a_superseded_attempts_late_answer_changes_nothing(monkeypatch):
+    """The outcome is written only while the row is still this attempt's claim."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real = EmailBackend.send_messages
+
+    def slow_then_ok(self, messages):
+        # Meanwhile the sweep took this attempt for a crashed one and another attempt sent the email.
+        SentEmail.objects.filter(pk=email.pk).update(status="sent", attempts=2)
+        return real(self, messages)
+
+    with transaction.atomic():
+        email = send()
+    monkeypatch.setattr(EmailBackend, "send_messages", slow_then_ok)
+    emails.deliver(email.pk)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
+
+
+def test_delivery_uses_the_email_timeout(monkeypatch, settings):
+    settings.EMAIL_TIMEOUT = 3
+    seen = {}
+    real = emails.get_connection
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(emails, "get_connection", spy)
+    with transaction.atomic():
+        email = send()
+    emails.deliver(email.pk)
+    assert seen["timeout"] == 3
+
+
 def test_delivering_the_same_email_twice_sends_it_once(django_capture_on_commit_callbacks):
+    """A duplicate hint, a hint and the sweep, or two workers: the first claim wins, the others send
+    nothing."""
     with django_capture_on_commit_callbacks(execute=False):
         email = send()
     assert emails.deliver(email.pk) is True
     assert emails.deliver(email.pk) is False
+    assert emails.sweep_outbox() == 0
     assert len(mail.outbox) == 1
 
 
