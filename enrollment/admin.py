@@ -1,7 +1,8 @@
-"""Ops screens. Approve and Reject are buttons on the enrollment page that call the services (so history,
-events and the approval email are written exactly as for the approval job). django-fsm's FSMAdminMixin is
-not used because it calls transitions directly and saves, skipping those services. Nothing here can delete
-an enrollment or its history or change a state by hand (R6)."""
+"""Ops screens. Approve and Reject are buttons on the enrollment page that call the services (so the event,
+which is the enrollment's history, and the approval email are written exactly as for the approval job).
+django-fsm's FSMAdminMixin is not used because it calls transitions directly and saves, skipping those
+services. Nothing here can delete an enrollment or change a state by hand (R6); its history is the audit
+log's events, which no admin screen can change or delete."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -11,30 +12,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from partnercenter.admin import EventHistoryMixin
 from partnercenter.errors import DomainError
 
 from . import services
 from .forms import RejectForm
-from .models import Enrollment, EnrollmentState, EnrollmentTransition, IncentiveInvitation, IncentiveProgram
-
-
-class EnrollmentTransitionInline(admin.TabularInline):
-    model = EnrollmentTransition
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_state", "to_state", "actor_label", "actor", "reason"]
-    readonly_fields = fields
-    ordering = ["created_at", "id"]
-    verbose_name_plural = _("history (who, when, why)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import Enrollment, EnrollmentState, IncentiveInvitation, IncentiveProgram
 
 
 @admin.action(description=_("Approve the selected enrollments pending approval"))
@@ -55,7 +38,7 @@ def approve_selected(modeladmin, request, queryset):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
     change_form_template = "admin/enrollment/enrollment/change_form.html"
     list_display = [
         "legal_name",
@@ -72,7 +55,6 @@ class EnrollmentAdmin(admin.ModelAdmin):
     search_fields = ["legal_name", "mpn_id", "tenant_domain", "primary_contact_email"]
     list_select_related = ["partner"]
     date_hierarchy = "submitted_at"
-    inlines = [EnrollmentTransitionInline]
     actions = [approve_selected]
     readonly_fields = [
         "partner",
@@ -90,6 +72,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
         "rejection_reason",
         "activated_at",
         "activated_by",
+        "history",  # who, when and why, from the audit log's events
     ]
 
     def has_add_permission(self, request):
@@ -170,7 +153,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncentiveInvitation)
-class IncentiveInvitationAdmin(admin.ModelAdmin):
+class IncentiveInvitationAdmin(EventHistoryMixin, admin.ModelAdmin):
     list_display = [
         "partner",
         "state",
@@ -196,6 +179,7 @@ class IncentiveInvitationAdmin(admin.ModelAdmin):
         "enrolled_by",
         "expired_at",
         "created_at",
+        "history",
     ]
 
     def has_add_permission(self, request):

@@ -64,15 +64,13 @@ ENROLLMENT = inline_serializer(
 def _profile(request) -> PartnerProfile:
     profile = partner_profile_for(request.user)
     if profile is None:
-        raise NotFound(_("This tenant has no partner profile."))
+        raise NotFound(_("This tenant has no partner profile."), reason="enrollment.no_partner_profile")
     return profile
 
 
 def enrollment_body(profile: PartnerProfile, user) -> dict:
-    current = selectors.enrollment_current(profile)
-    reasons = selectors.eligibility_reasons(
-        profile=profile, user=user, programs=programs_for(profile), current=current
-    )
+    eligibility = selectors.enrollment_eligibility(profile=profile, user=user, programs=programs_for(profile))
+    current, reasons = eligibility.current, eligibility.reasons
     source = current or profile
     return {
         "status": current.state if current else "none",
@@ -87,17 +85,18 @@ def enrollment_body(profile: PartnerProfile, user) -> dict:
         "rejectedAt": current.rejected_at if current else None,
         "rejectionReason": current.rejection_reason if current else "",
         "activatedAt": current.activated_at if current else None,
-        "canEnroll": not reasons,
+        "canEnroll": eligibility.can_enroll,
         "eligibilityReasons": [r.as_data() for r in reasons],
+        # Each state change's event: the states from its payload, who, when and why from the event.
         "history": [
             {
-                "from": t.from_state,
-                "to": t.to_state,
-                "by": t.actor_label,
-                "at": t.created_at,
-                "reason": t.reason,
+                "from": e.payload.get("from", ""),
+                "to": e.payload.get("to", ""),
+                "by": e.actor_label,
+                "at": e.created_at,
+                "reason": e.reason,
             }
-            for t in selectors.enrollment_history(current)
+            for e in selectors.enrollment_history(current)
         ],
         "attributes": {"objectType": "IndirectResellerEnrollment"},
     }
@@ -161,18 +160,37 @@ class AgreementStatusView(TenantAPIView, APIView):
         mpn_id = (request.query_params.get("mpnId") or "").strip()
         tenant_id = (request.query_params.get("tenantId") or "").strip()
         if not mpn_id and not tenant_id:
-            raise DomainError(_("Give mpnId or tenantId."), code=400, status=400)
+            raise DomainError(
+                _("Give mpnId or tenantId."),
+                code=400,
+                status=400,
+                reason="enrollment.agreement_status.no_query",
+            )
         profiles = PartnerProfile.objects.all()
         if mpn_id:
             if not mpn_id.isdigit():
-                raise DomainError(_("An MPN ID (Partner ID) is 6 or 7 digits."), code=400, status=400)
+                raise DomainError(
+                    _("An MPN ID (Partner ID) is 6 or 7 digits."),
+                    code=400,
+                    status=400,
+                    reason="enrollment.agreement_status.bad_mpn_id",
+                )
             profiles = profiles.filter(mpn_id=mpn_id)
         if tenant_id:
             try:
                 profiles = profiles.filter(tenant_id=uuid.UUID(tenant_id))
             except ValueError:
-                raise DomainError(_("tenantId must be a tenant id (a UUID)."), code=400, status=400)
+                raise DomainError(
+                    _("tenantId must be a tenant id (a UUID)."),
+                    code=400,
+                    status=400,
+                    reason="enrollment.agreement_status.bad_tenant_id",
+                )
         profile = profiles.first()
         if profile is None:
-            raise NotFound(_("No partner matches that MPN ID or tenant id."), code=3000)
+            raise NotFound(
+                _("No partner matches that MPN ID or tenant id."),
+                code=3000,
+                reason="enrollment.agreement_status.partner_not_found",
+            )
         return Response({"isAgreementSigned": selectors.agreement_signed(profile)})

@@ -1,8 +1,9 @@
-"""Indirect reseller enrollment (SPEC §4), its transition history, and indirect reseller incentives (R19).
+"""Indirect reseller enrollment (SPEC §4) and indirect reseller incentives (R19).
 
 State fields are django-fsm-2 `FSMField(protected=True)`: they change only through the transitions
 below, and `ConcurrentTransitionMixin` refuses to save a row whose state changed since it was read.
-Transitions change fields only; history, events, emails and jobs are written by `enrollment.services`.
+Transitions change fields only; events (the one audit trail, and so the enrollment's history), emails and
+jobs are written by `enrollment.services`.
 """
 
 from __future__ import annotations
@@ -109,43 +110,6 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
     def activate(self, *, when, user) -> None:
         self.activated_at = when
         self.activated_by = user
-
-
-class EnrollmentTransition(models.Model):
-    """One row per state change: from, to, who (a user) or which job, when, and why."""
-
-    enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("enrollment")
-    )
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by user"),
-    )
-    actor_label = models.CharField(_("by"), max_length=120)
-    reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("when"))
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("enrollment transition")
-        verbose_name_plural = _("enrollment history")
-
-    def __str__(self) -> str:
-        return f"{self.from_state or '—'} → {self.to_state} ({self.actor_label})"
-
-    @property
-    def to_label(self) -> str:
-        return str(dict(EnrollmentState.choices).get(self.to_state, self.to_state))
-
-    @property
-    def from_label(self) -> str:
-        return str(dict(EnrollmentState.choices).get(self.from_state, self.from_state or ""))
 
 
 class IncentiveState(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnercenter import clock
+from partnercenter import clock, events
 from tenants.models import PartnerProfile, Program, ProgramMembership
 
 from .models import Enrollment, EnrollmentState, IncentiveInvitation, IncentiveProgram
@@ -77,17 +77,23 @@ def enrollment_current(profile: PartnerProfile | None) -> Enrollment | None:
     return Enrollment.objects.filter(partner=profile).order_by("-submitted_at", "-id").first()
 
 
+# The reasons that depend on the partner alone (R3, R6), not on who looks or on the profile's confirmation:
+# without any of them, enrolling with the existing tenant is offered to this partner.
+NOT_OFFERED = frozenset({NOT_DIRECT_BILL, NOT_IDENTIFIED_FOR_OFFBOARDING, ALREADY_INDIRECT_RESELLER})
+
+
 def eligibility_reasons(
     *, profile: PartnerProfile, user, programs: dict | None = None, current: Enrollment | None = None
 ) -> list[Reason]:
     """Every reason, in plain words, why `user` cannot enroll `profile` now (R1–R3, one open enrollment,
-    R6). An empty list means "Enroll now" is offered."""
+    R6). An empty list means "Enroll now" is offered. The one place these rules are decided: the service,
+    the enrollment page, the API and the Overview card (through `enrollment_eligibility`) all ask it."""
     if programs is None:
         programs = {m.program: m for m in ProgramMembership.objects.filter(partner=profile)}
     if current is None:
         current = enrollment_current(profile)
     reasons: list[Reason] = []
-    if not user.is_global_admin or user.tenant_id != profile.tenant_id:
+    if not getattr(user, "is_global_admin", False) or getattr(user, "tenant_id", None) != profile.tenant_id:
         reasons.append(reason(NOT_GLOBAL_ADMIN))
     if Program.INDIRECT_RESELLER in programs or (current and current.state == EnrollmentState.ACTIVE):
         reasons.append(reason(ALREADY_INDIRECT_RESELLER))
@@ -103,10 +109,43 @@ def eligibility_reasons(
     return reasons
 
 
+@dataclass(frozen=True)
+class Eligibility:
+    """Where `profile` stands for `user`: its latest enrollment and every reason it cannot enroll now."""
+
+    current: Enrollment | None
+    reasons: list[Reason]
+
+    @property
+    def codes(self) -> set[str]:
+        return {r.code for r in self.reasons}
+
+    @property
+    def can_enroll(self) -> bool:
+        return not self.reasons
+
+    @property
+    def offered(self) -> bool:
+        """R3: enrolling with the existing tenant is offered to this partner (a direct-bill partner
+        identified for direct bill offboarding, not an indirect reseller yet), whichever of its users
+        looks and whether or not the profile is confirmed yet."""
+        return not (self.codes & NOT_OFFERED)
+
+
+def enrollment_eligibility(*, profile: PartnerProfile, user, programs: dict | None = None) -> Eligibility:
+    current = enrollment_current(profile)
+    return Eligibility(
+        current=current,
+        reasons=eligibility_reasons(profile=profile, user=user, programs=programs, current=current),
+    )
+
+
 def enrollment_history(enrollment: Enrollment | None):
+    """The enrollment's history, oldest first: its events from the one audit trail (each state change
+    with who, when, why, and the from/to states in the payload)."""
     if enrollment is None:
         return []
-    return list(enrollment.transitions.select_related("actor").order_by("created_at", "id"))
+    return list(events.for_object(enrollment))
 
 
 def enrollment_status_row(profile: PartnerProfile | None, rows: list[dict]) -> list[dict]:

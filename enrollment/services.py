@@ -1,8 +1,9 @@
 """Writes for the indirect reseller enrollment (SPEC §4, R1–R6) and its incentives (R19).
 
 Each service locks the row it changes, checks the current state, applies one django-fsm transition,
-writes the history row and the event in the same transaction, and leaves emails and job publishing to
-after commit (`email_send` and `job_schedule` both defer their side effects).
+records one typed event in the same transaction (the event is the enrollment's history: who, when, why,
+and the from/to states in its payload), and leaves emails and job publishing to after commit
+(`email_send` and `job_schedule` both defer their side effects).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from partnercenter import clock, events, jobs
 from partnercenter.emails import email_send
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
+from partnercenter.events import EventKind
 from tenants.models import PartnerProfile, Program, ProgramMembership, User
 from tenants.services import program_join, require_global_admin
 
@@ -24,7 +26,6 @@ from . import policy, selectors
 from .models import (
     Enrollment,
     EnrollmentState,
-    EnrollmentTransition,
     IncentiveInvitation,
     IncentiveProgram,
     IncentiveState,
@@ -36,7 +37,9 @@ INCENTIVE_EXPIRE_JOB = "incentive.expire"
 
 
 class NotEligible(DomainError):
-    """Enroll now refused: every reason in `data` (403 when the user is not the global admin, else 409)."""
+    """Enroll now refused: every reason in `data` (403 when the user is not the global admin, else 409).
+    `reason` names the first one ("enrollment.not_global_admin", "enrollment.enrollment_open", ...); a caller
+    that needs them all reads `reasons` (their codes), never the message."""
 
     def __init__(self, reasons: list[selectors.Reason]) -> None:
         forbidden = any(r.code == selectors.NOT_GLOBAL_ADMIN for r in reasons)
@@ -50,32 +53,48 @@ class NotEligible(DomainError):
             status=403 if forbidden else 409,
             rule=rules,
             data=[r.as_data() for r in reasons],
+            reason=f"enrollment.{reasons[0].code}",
         )
         self.reasons = reasons
+
+    @property
+    def codes(self) -> set[str]:
+        return {r.code for r in self.reasons}
 
 
 def _link(url_name: str) -> str:
     return settings.PORTAL_BASE_URL + reverse(url_name)
 
 
-def _history(
-    enrollment: Enrollment, *, from_state: str, actor=None, actor_label: str = "", reason: str = ""
-) -> EnrollmentTransition:
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    return EnrollmentTransition.objects.create(
-        enrollment=enrollment,
-        from_state=from_state,
-        to_state=enrollment.state,
+# The event kind each state change records; the enrollment's history is these events.
+TRANSITION_EVENTS = {
+    EnrollmentState.PENDING_APPROVAL: EventKind.ENROLLMENT_SUBMITTED,
+    EnrollmentState.APPROVED: EventKind.ENROLLMENT_APPROVED,
+    EnrollmentState.REJECTED: EventKind.ENROLLMENT_REJECTED,
+    EnrollmentState.ACTIVE: EventKind.ENROLLMENT_ACTIVATED,
+}
+
+
+def _record_transition(
+    enrollment: Enrollment,
+    *,
+    tenant,
+    from_state: str,
+    actor=None,
+    actor_label: str = "",
+    reason: str = "",
+    payload: dict | None = None,
+):
+    """The one history entry of a state change: its event, with the from/to states in the payload."""
+    return events.record(
+        TRANSITION_EVENTS[enrollment.state],
+        tenant=tenant,
         actor=actor,
-        actor_label=actor_label or (actor.email if actor else "system"),
-        reason=str(reason),
-        created_at=clock.now(),
+        actor_label=actor_label,
+        obj=enrollment,
+        reason=reason,
+        payload={"from": from_state, "to": enrollment.state, "mpnId": enrollment.mpn_id, **(payload or {})},
     )
-
-
-def _payload(enrollment: Enrollment, from_state: str) -> dict:
-    return {"from": from_state, "to": enrollment.state, "mpnId": enrollment.mpn_id}
 
 
 # --- Enroll now (R1–R3, R6) ---------------------------------------------------------------------------
@@ -88,7 +107,7 @@ def enrollment_submit(*, profile: PartnerProfile, user: User) -> Enrollment:
         return _enrollment_submit(profile=profile, user=user)
     except NotEligible as exc:
         events.record(
-            "enrollment.refused",
+            EventKind.ENROLLMENT_REFUSED,
             tenant=profile.tenant,
             actor=user,
             obj=profile,
@@ -123,13 +142,13 @@ def _enrollment_submit(*, profile: PartnerProfile, user: User) -> Enrollment:
     except IntegrityError:
         # Only reachable where the profile lock is not enforced (SQLite serializes writers instead).
         raise NotEligible([selectors.reason(selectors.ENROLLMENT_OPEN)])
-    _history(enrollment, from_state="", actor=user, reason=_("Enroll now"))
-    events.record(
-        "enrollment.submitted",
+    _record_transition(
+        enrollment,
         tenant=profile.tenant,
+        from_state="",
         actor=user,
-        obj=enrollment,
-        payload={**_payload(enrollment, ""), "approvalPolicy": str(approval)},
+        reason=_("Enroll now"),
+        payload={"approvalPolicy": str(approval)},
     )
     if due is not None:
         jobs.job_schedule(kind=APPROVE_JOB, obj=enrollment, due_at=due, tenant=profile.tenant)
@@ -147,7 +166,7 @@ def _locked_enrollment(enrollment_id) -> Enrollment:
         .first()
     )
     if enrollment is None:
-        raise NotFound(_("That enrollment does not exist."))
+        raise NotFound(_("That enrollment does not exist."), reason="enrollment.not_found")
     return enrollment
 
 
@@ -160,6 +179,7 @@ def enrollment_approve(*, enrollment_id, actor: User | None = None, actor_label:
             _("Only an enrollment pending approval can be approved; this one is %(state)s.")
             % {"state": enrollment.get_state_display()},
             rule="§4",
+            reason="enrollment.not_pending_approval",
         )
     from_state = enrollment.state
     enrollment.approve(when=clock.now())
@@ -167,14 +187,12 @@ def enrollment_approve(*, enrollment_id, actor: User | None = None, actor_label:
     if actor is not None:
         # Ops approved before the policy's job ran: that job has nothing left to do.
         jobs.job_cancel(kind=APPROVE_JOB, obj=enrollment)
-    _history(enrollment, from_state=from_state, actor=actor, actor_label=actor_label)
-    events.record(
-        "enrollment.approved",
+    _record_transition(
+        enrollment,
         tenant=enrollment.partner.tenant,
+        from_state=from_state,
         actor=actor,
         actor_label=actor_label,
-        obj=enrollment,
-        payload=_payload(enrollment, from_state),
     )
     context = {"enrollment": enrollment, "overview_url": _link("overview")}
     email_send(
@@ -193,27 +211,31 @@ def enrollment_reject(*, enrollment_id, actor: User | None, reason: str, actor_l
     """Reject a pending enrollment with a reason (ops). The partner may enroll again."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("A reason is required to reject an enrollment."), code=400, status=400)
+        raise DomainError(
+            _("A reason is required to reject an enrollment."),
+            code=400,
+            status=400,
+            reason="enrollment.rejection_reason_required",
+        )
     enrollment = _locked_enrollment(enrollment_id)
     if enrollment.state != EnrollmentState.PENDING_APPROVAL:
         raise Conflict(
             _("Only an enrollment pending approval can be rejected; this one is %(state)s.")
             % {"state": enrollment.get_state_display()},
             rule="§4",
+            reason="enrollment.not_pending_approval",
         )
     from_state = enrollment.state
     enrollment.reject(when=clock.now(), reason=reason)
     enrollment.save()
     jobs.job_cancel(kind=APPROVE_JOB, obj=enrollment)
-    _history(enrollment, from_state=from_state, actor=actor, actor_label=actor_label, reason=reason)
-    events.record(
-        "enrollment.rejected",
+    _record_transition(
+        enrollment,
         tenant=enrollment.partner.tenant,
+        from_state=from_state,
         actor=actor,
         actor_label=actor_label,
-        obj=enrollment,
         reason=reason,
-        payload=_payload(enrollment, from_state),
     )
     email_send(
         kind="enrollment.rejected",
@@ -250,6 +272,8 @@ AGREEMENT_NOT_APPROVED = gettext_lazy(
     "There is no approved enrollment to accept: enroll first and wait for approval."
 )
 AGREEMENT_ALREADY_ACCEPTED = gettext_lazy("The indirect reseller agreement is already accepted.")
+AGREEMENT_NOT_APPROVED_REASON = "enrollment.agreement_not_approved"
+AGREEMENT_ALREADY_ACCEPTED_REASON = "enrollment.agreement_already_accepted"
 
 
 @transaction.atomic
@@ -258,7 +282,9 @@ def enrollment_accept_agreement(*, profile: PartnerProfile, user: User) -> Enrol
     program (and so gains "Indirect providers", R8), and the incentive invitation is scheduled (R19)."""
     require_global_admin(user)
     if user.tenant_id != profile.tenant_id:
-        raise Forbidden(_("Only a global admin of this tenant can do this."), rule="R1")
+        raise Forbidden(
+            _("Only a global admin of this tenant can do this."), rule="R1", reason="role.not_global_admin"
+        )
     profile = PartnerProfile.objects.select_for_update().select_related("tenant").get(pk=profile.pk)
     enrollment = (
         Enrollment.objects.select_for_update()
@@ -266,32 +292,27 @@ def enrollment_accept_agreement(*, profile: PartnerProfile, user: User) -> Enrol
         .first()
     )
     if enrollment is None:
-        raise Conflict(AGREEMENT_NOT_APPROVED, rule="R5")
+        raise Conflict(AGREEMENT_NOT_APPROVED, rule="R5", reason=AGREEMENT_NOT_APPROVED_REASON)
     if enrollment.state == EnrollmentState.ACTIVE:
-        raise Conflict(AGREEMENT_ALREADY_ACCEPTED, rule="R6")
+        raise Conflict(AGREEMENT_ALREADY_ACCEPTED, rule="R6", reason=AGREEMENT_ALREADY_ACCEPTED_REASON)
     from_state = enrollment.state
     now = clock.now()
     enrollment.activate(when=now, user=user)
     enrollment.save()
-    _history(enrollment, from_state=from_state, actor=user, reason=_("Accept and continue"))
     program_join(
         profile=profile,
         program=Program.INDIRECT_RESELLER,
         actor=user,
         reason=_("Indirect reseller agreement accepted"),
     )
-    events.record(
-        "enrollment.activated",
-        tenant=profile.tenant,
-        actor=user,
-        obj=enrollment,
-        payload=_payload(enrollment, from_state),
+    _record_transition(
+        enrollment, tenant=profile.tenant, from_state=from_state, actor=user, reason=_("Accept and continue")
     )
     invitation = IncentiveInvitation.objects.create(
         enrollment=enrollment, partner=profile, due_at=now + policy.incentive_delay(), created_at=now
     )
     events.record(
-        "incentive_invitation.scheduled",
+        EventKind.INCENTIVE_INVITATION_SCHEDULED,
         tenant=profile.tenant,
         actor=user,
         obj=invitation,
@@ -326,7 +347,7 @@ def incentive_invitation_send(*, invitation_id, actor_label: str = "") -> bool:
     invitation.send(when=now, email=profile.mpn_account_email, expires_at=now + policy.incentive_validity())
     invitation.save()
     events.record(
-        "incentive_invitation.sent",
+        EventKind.INCENTIVE_INVITATION_SENT,
         tenant=profile.tenant,
         actor_label=actor_label,
         obj=invitation,
@@ -358,7 +379,7 @@ def incentive_invitation_expire(*, invitation_id, actor_label: str = "") -> bool
     invitation.expire(when=clock.now())
     invitation.save()
     events.record(
-        "incentive_invitation.expired",
+        EventKind.INCENTIVE_INVITATION_EXPIRED,
         tenant=invitation.partner.tenant,
         actor_label=actor_label,
         obj=invitation,
@@ -372,19 +393,27 @@ def incentive_invitation_accept(*, profile: PartnerProfile, user: User, invitati
     require_global_admin(user)
     invitation = selectors.incentive_invitation_for(profile, invitation_id)
     if invitation is None:
-        raise NotFound(_("That incentive invitation does not exist."))
+        raise NotFound(
+            _("That incentive invitation does not exist."), reason="enrollment.incentive_invitation_not_found"
+        )
     invitation = _locked_invitation(invitation.pk)
     if invitation.state == IncentiveState.ENROLLED:
-        raise Conflict(_("You already enrolled in these incentives."), rule="R19")
+        raise Conflict(
+            _("You already enrolled in these incentives."),
+            rule="R19",
+            reason="enrollment.incentive_already_enrolled",
+        )
     if invitation.state == IncentiveState.SCHEDULED:
-        raise Conflict(_("This invitation has not been sent yet."), rule="R19")
+        raise Conflict(
+            _("This invitation has not been sent yet."), rule="R19", reason="enrollment.incentive_not_sent"
+        )
     if invitation.state == IncentiveState.EXPIRED or (
         invitation.expires_at and invitation.expires_at <= clock.now()
     ):
-        raise Conflict(_("This invitation has expired."), rule="R19")
+        raise Conflict(_("This invitation has expired."), rule="R19", reason="enrollment.incentive_expired")
     invitation.enroll(when=clock.now(), user=user)
     invitation.save()
-    events.record("incentive_invitation.enrolled", tenant=profile.tenant, actor=user, obj=invitation)
+    events.record(EventKind.INCENTIVE_INVITATION_ENROLLED, tenant=profile.tenant, actor=user, obj=invitation)
     return invitation
 
 
@@ -449,5 +478,7 @@ def indirect_reseller_membership_guard(membership: ProgramMembership) -> None:
         return
     if Enrollment.objects.filter(partner_id=membership.partner_id, state=EnrollmentState.ACTIVE).exists():
         raise Forbidden(
-            _("Indirect reseller capabilities cannot be removed once enrolled (no rollback)."), rule="R6"
+            _("Indirect reseller capabilities cannot be removed once enrolled (no rollback)."),
+            rule="R6",
+            reason="enrollment.no_rollback",
         )

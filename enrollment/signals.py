@@ -1,5 +1,6 @@
 """R6, no rollback, enforced below every page, API and admin screen: whatever code path tries to delete
-or downgrade an active indirect reseller's membership, enrollment or history, the write is refused."""
+or downgrade an active indirect reseller's membership or enrollment, the write is refused. (The
+enrollment's history is the audit log's events, which no admin screen can change or delete.)"""
 
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import ProgramMembership
 
-from .models import Enrollment, EnrollmentState, EnrollmentTransition
+from .models import Enrollment, EnrollmentState
 from .services import indirect_reseller_membership_guard
 
 
@@ -34,16 +35,17 @@ def _membership_save(sender, instance, **kwargs):
 
 @receiver(pre_delete, sender=Enrollment, dispatch_uid="enrollment.r6.enrollment_delete")
 def _enrollment_delete(sender, instance, **kwargs):
-    if instance.state == EnrollmentState.ACTIVE:
-        from partnercenter.errors import Forbidden
-
-        raise Forbidden(
-            _("An active indirect reseller enrollment cannot be deleted (no rollback)."), rule="R6"
-        )
-
-
-@receiver(pre_delete, sender=EnrollmentTransition, dispatch_uid="enrollment.r6.history_delete")
-def _history_delete(sender, instance, **kwargs):
     from partnercenter.errors import Forbidden
 
-    raise Forbidden(_("Enrollment history cannot be deleted."), rule="R6")
+    if instance.state == EnrollmentState.ACTIVE:
+        raise Forbidden(
+            _("An active indirect reseller enrollment cannot be deleted (no rollback)."),
+            rule="R6",
+            reason="enrollment.no_rollback",
+        )
+    # Its history is events that name it; the history rows used to PROTECT it, so this keeps that.
+    raise Forbidden(
+        _("An enrollment cannot be deleted: its history in the audit log refers to it."),
+        rule="§4",
+        reason="enrollment.history_kept",
+    )

@@ -22,8 +22,7 @@ def enroll(request):
         try:
             services.enrollment_submit(profile=profile, user=request.user)
         except services.NotEligible as exc:
-            codes = {r.code for r in exc.reasons}
-            if codes & {selectors.ENROLLMENT_OPEN, selectors.ALREADY_INDIRECT_RESELLER}:
+            if exc.codes & {selectors.ENROLLMENT_OPEN, selectors.ALREADY_INDIRECT_RESELLER}:
                 # A second click or a second tab: the first one already enrolled.
                 messages.info(request, _("Your enrollment was already submitted. Its status is shown below."))
             else:
@@ -35,10 +34,8 @@ def enroll(request):
         messages.success(request, _("Your indirect reseller enrollment was submitted."))
         return redirect("enrollment:enroll")
     programs = programs_for(profile)
-    current = selectors.enrollment_current(profile)
-    reasons = selectors.eligibility_reasons(
-        profile=profile, user=request.user, programs=programs, current=current
-    )
+    eligibility = selectors.enrollment_eligibility(profile=profile, user=request.user, programs=programs)
+    current = eligibility.current
     status_row = selectors.enrollment_status_row(
         profile,
         [{"program": Program.INDIRECT_RESELLER, "membership": programs.get(Program.INDIRECT_RESELLER)}],
@@ -51,9 +48,9 @@ def enroll(request):
             "current": current,
             "status_row": status_row,
             "history": selectors.enrollment_history(current),
-            "reasons": reasons,
-            "reason_codes": {r.code for r in reasons},
-            "can_enroll": not reasons,
+            "reasons": eligibility.reasons,
+            "reason_codes": eligibility.codes,
+            "can_enroll": eligibility.can_enroll,
             "form": form,
         },
         status=400 if request.method == "POST" else 200,
@@ -67,7 +64,7 @@ def accept_agreement(request):
     try:
         services.enrollment_accept_agreement(profile=request.partner_profile, user=request.user)
     except DomainError as exc:
-        if exc.message == services.AGREEMENT_ALREADY_ACCEPTED:
+        if exc.reason == services.AGREEMENT_ALREADY_ACCEPTED_REASON:
             messages.info(request, exc.message)
         else:
             messages.error(request, exc.text)

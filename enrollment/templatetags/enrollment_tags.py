@@ -1,7 +1,5 @@
 from django import template
 
-from tenants.models import Program
-
 from .. import selectors
 
 register = template.Library()
@@ -9,23 +7,21 @@ register = template.Library()
 
 @register.inclusion_tag("enrollment/_agreement_card.html", takes_context=True)
 def enrollment_card(context):
-    """The Overview card: the agreement with "Accept and continue" once approved (R5), else the status."""
+    """The Overview card: the agreement with "Accept and continue" once approved (R5), else the status, or
+    the offer to enroll when R3 offers it (decided by `selectors.enrollment_eligibility`, as everywhere)."""
     profile = context.get("profile")
     user = context.get("user")
-    programs = context.get("programs") or {}
-    current = selectors.enrollment_current(profile) if profile is not None else None
-    offer = (
-        profile is not None
-        and current is None
-        and Program.DIRECT_BILL in programs
-        and Program.INDIRECT_RESELLER not in programs
-        and profile.identified_for_offboarding
+    eligibility = (
+        selectors.enrollment_eligibility(profile=profile, user=user, programs=context.get("programs"))
+        if profile is not None
+        else None
     )
+    current = eligibility.current if eligibility else None
     return {
         "profile": profile,
         "user": user,
         "current": current,
-        "offer_enrollment": offer,
+        "offer_enrollment": eligibility is not None and current is None and eligibility.offered,
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }

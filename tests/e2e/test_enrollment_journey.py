@@ -57,7 +57,7 @@ def test_direct_bill_partner_becomes_an_indirect_reseller(page, sign_in, setting
     enrollment.refresh_from_db()
     assert enrollment.state == EnrollmentState.APPROVED
     assert "Approved" in page.get_by_test_id("enrollment-state").inner_text()
-    assert "Approved" in page.get_by_test_id("enrollment-timeline").inner_text()
+    assert "Enrollment approved" in page.get_by_test_id("enrollment-timeline").inner_text()
 
     # One approval email to the primary contact (R4)
     (email,) = SentEmail.objects.filter(kind="enrollment.approved")

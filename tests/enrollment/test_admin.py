@@ -1,9 +1,10 @@
-"""Ops in Django admin: Approve and Reject buttons (R4), history inline, jobs run now."""
+"""Ops in Django admin: Approve and Reject buttons (R4), the history from the audit log, jobs run now."""
 
 import pytest
 from django.urls import reverse
 
 from enrollment.models import EnrollmentState
+from partnercenter import events
 from partnercenter.models import Event, ScheduledJob, SentEmail
 from tenants.models import User
 from tests.enrollment.helpers import submit
@@ -29,8 +30,9 @@ def test_R4_ops_see_the_buttons_and_the_history(ops, pending):
     _profile, enrollment = pending
     page = ops.get(reverse("admin:enrollment_enrollment_change", args=[enrollment.pk])).content.decode()
     assert ">Approve<" in page and "Reject…" in page
-    assert "history (who, when, why)" in page.lower()
-    assert "pending_approval" in page
+    # The history: each event with when, what, who and why.
+    assert 'data-event="enrollment.submitted">Enrollment submitted</strong>' in page
+    assert enrollment.submitted_by.email in page and "Enroll now" in page
 
 
 def test_R4_ops_approve_sends_one_email(ops, pending, django_capture_on_commit_callbacks):
@@ -42,10 +44,12 @@ def test_R4_ops_approve_sends_one_email(ops, pending, django_capture_on_commit_c
     assert "Enrollment approved" in response.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.state == EnrollmentState.APPROVED
-    last = enrollment.transitions.last()
-    assert (last.actor, last.to_state) == (ops.user, "approved")
+    last = events.for_object(enrollment).last()
+    assert (last.kind, last.actor, last.payload["to"]) == ("enrollment.approved", ops.user, "approved")
     assert SentEmail.objects.filter(kind="enrollment.approved", to=profile.primary_contact_email).count() == 1
     assert Event.objects.filter(kind="enrollment.approved", actor=ops.user).count() == 1
+    page = ops.get(reverse("admin:enrollment_enrollment_change", args=[enrollment.pk])).content.decode()
+    assert 'data-event="enrollment.approved"' in page
 
 
 def test_approve_needs_a_post(ops, pending):

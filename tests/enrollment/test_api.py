@@ -143,3 +143,22 @@ def test_the_schema_documents_the_endpoints_without_warnings():
     assert {"201", "403", "409"} <= set(schema["paths"][URL]["post"]["responses"])
     problems = [m for m in [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache] if "enrollment" in m]
     assert problems == []
+
+
+def test_history_items_come_from_the_events(
+    eligible, manual_policy, api_client_for, django_capture_on_commit_callbacks
+):
+    from enrollment import services
+
+    profile, admin = eligible
+    api = api_client_for(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(URL)
+    enrollment = Enrollment.objects.get()
+    services.enrollment_reject(enrollment_id=enrollment.pk, actor=None, reason="MPN ID does not match")
+    history = api.get(URL).json()["history"]
+    assert [{k: h[k] for k in ("from", "to", "by", "reason")} for h in history] == [
+        {"from": "", "to": "pending_approval", "by": admin.email, "reason": "Enroll now"},
+        {"from": "pending_approval", "to": "rejected", "by": "system", "reason": "MPN ID does not match"},
+    ]
+    assert all(h["at"] for h in history)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from enrollment import services
-from enrollment.models import Enrollment, EnrollmentTransition
+from enrollment.models import Enrollment
 from partnercenter.models import Event
 from tests.factories import make_direct_bill_partner
 
@@ -58,7 +58,7 @@ def test_concurrent_enroll_now_creates_one_enrollment(settings):
     assert all(isinstance(e, services.NotEligible) for e in errors), errors
     assert {e.data[0]["code"] for e in errors} == {"enrollment_open"}
     assert Enrollment.objects.filter(partner=profile).count() == 1
-    assert EnrollmentTransition.objects.count() == 1
+    assert Event.objects.filter(object_type="enrollment.enrollment").count() == 1
     assert Event.objects.filter(kind="enrollment.submitted").count() == 1
 
 

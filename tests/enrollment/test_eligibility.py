@@ -119,3 +119,53 @@ def test_a_refusal_is_an_event_with_the_same_reasons(eligible):
     assert event.payload["reasons"] == expected
     assert "R3" in event.reason and "R2" in event.reason
     assert not Enrollment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "kwargs,reason",
+    [
+        ({"role": Role.SALES_AGENT}, "enrollment.not_global_admin"),
+        ({"programs": ()}, "enrollment.not_direct_bill"),
+        ({"offboarding": False}, "enrollment.not_identified_for_offboarding"),
+        ({"confirmed": False}, "enrollment.profile_not_confirmed"),
+    ],
+    ids=["R1", "R3-direct-bill", "R3-offboarding", "R2"],
+)
+def test_every_refusal_has_a_stable_reason_code(kwargs, reason):
+    programs = kwargs.pop("programs", (Program.DIRECT_BILL,))
+    profile, user = make_partner(*programs, **{"offboarding": True, "confirmed": True, **kwargs})
+    with pytest.raises(services.NotEligible) as exc:
+        services.enrollment_submit(profile=profile, user=user)
+    assert exc.value.reason == reason
+    assert exc.value.codes == {reason.removeprefix("enrollment.")}
+
+
+def test_the_open_and_agreement_refusals_have_reason_codes(
+    eligible, manual_policy, django_capture_on_commit_callbacks
+):
+    profile, admin = eligible
+    with pytest.raises(DomainError) as exc:
+        services.enrollment_accept_agreement(profile=profile, user=admin)
+    assert exc.value.reason == "enrollment.agreement_not_approved"
+    enrollment = submit(profile, admin, django_capture_on_commit_callbacks)
+    with pytest.raises(DomainError) as exc:
+        services.enrollment_submit(profile=profile, user=admin)
+    assert exc.value.reason == "enrollment.enrollment_open"
+    approve(enrollment, None, django_capture_on_commit_callbacks)
+    with pytest.raises(DomainError) as exc:
+        services.enrollment_approve(enrollment_id=enrollment.pk, actor=None)
+    assert exc.value.reason == "enrollment.not_pending_approval"
+    activate(profile, admin, django_capture_on_commit_callbacks)
+    with pytest.raises(DomainError) as exc:
+        services.enrollment_accept_agreement(profile=profile, user=admin)
+    assert exc.value.reason == "enrollment.agreement_already_accepted"
+
+
+def test_R3_offered_is_decided_once_for_every_caller(eligible, sales_agent):
+    profile, admin = eligible
+    assert selectors.enrollment_eligibility(profile=profile, user=admin).offered
+    # another role cannot enroll, but the partner is still the one R3 offers enrollment to
+    eligibility = selectors.enrollment_eligibility(profile=profile, user=sales_agent)
+    assert eligibility.offered and not eligibility.can_enroll
+    other, other_admin = make_partner(Program.DIRECT_BILL, offboarding=False)
+    assert not selectors.enrollment_eligibility(profile=other, user=other_admin).offered

@@ -6,8 +6,10 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from enrollment.models import Enrollment, EnrollmentState, EnrollmentTransition, IncentiveInvitation
+from enrollment.models import Enrollment, EnrollmentState, IncentiveInvitation
+from partnercenter import events
 from partnercenter.errors import Forbidden
+from partnercenter.models import Event
 from tenants.models import PartnerProfile, Program, ProgramMembership, Tenant, User
 from tests.enrollment.helpers import activate, submit
 
@@ -34,7 +36,11 @@ def assert_still_indirect_reseller(profile, enrollment):
     assert enrollment.state == EnrollmentState.ACTIVE
     membership = ProgramMembership.objects.get(partner=profile, program=Program.INDIRECT_RESELLER)
     assert membership.status == ProgramMembership.Status.ACTIVE
-    assert enrollment.transitions.count() == 3
+    assert [e.kind for e in events.for_object(enrollment)] == [
+        "enrollment.submitted",
+        "enrollment.approved",
+        "enrollment.activated",
+    ]
 
 
 def test_R6_admin_cannot_delete_the_enrollment(active, ops):
@@ -81,13 +87,20 @@ def test_R6_admin_reject_and_approve_buttons_refuse_an_active_enrollment(active,
     assert_still_indirect_reseller(profile, enrollment)
 
 
-def test_R6_history_has_no_admin_screen_and_cannot_be_deleted(active, ops):
+def test_R6_the_history_cannot_be_changed_or_deleted_in_admin(active, ops):
+    """The enrollment's history is its events in the audit log: read-only for ops."""
     profile, _admin, enrollment = active
-    assert ops.get("/admin/enrollment/enrollmenttransition/").status_code == 404
-    with pytest.raises(Forbidden), transaction.atomic():
-        EnrollmentTransition.objects.filter(enrollment=enrollment).first().delete()
-    with pytest.raises(Forbidden), transaction.atomic():
-        EnrollmentTransition.objects.filter(enrollment=enrollment).delete()
+    assert ops.get("/admin/enrollment/enrollmenttransition/").status_code == 404  # no second history
+    event = events.for_object(enrollment).first()
+    assert (
+        ops.post(reverse("admin:partnercenter_event_delete", args=[event.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    changelist = reverse("admin:partnercenter_event_changelist")
+    assert "delete_selected" not in ops.get(changelist).content.decode()
+    ops.post(changelist, {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"})
+    ops.post(reverse("admin:partnercenter_event_change", args=[event.pk]), {"kind": "x", "reason": "undo"})
+    assert Event.objects.get(pk=event.pk).kind == "enrollment.submitted"
     assert_still_indirect_reseller(profile, enrollment)
 
 
@@ -177,3 +190,21 @@ def test_R6_incentive_invitation_has_no_delete_in_admin(active, ops):
     url = reverse("admin:enrollment_incentiveinvitation_delete", args=[invitation.pk])
     assert ops.post(url, {"post": "yes"}).status_code == 403
     assert IncentiveInvitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_no_enrollment_is_deleted_from_under_its_history(
+    eligible, manual_policy, django_capture_on_commit_callbacks
+):
+    """The history rows used to protect every enrollment; its events now refer to it instead."""
+    from enrollment import services
+
+    profile, admin = eligible
+    enrollment = submit(profile, admin, django_capture_on_commit_callbacks)
+    services.enrollment_reject(enrollment_id=enrollment.pk, actor=None, reason="no")
+    with pytest.raises(Forbidden) as exc, transaction.atomic():
+        Enrollment.objects.get(pk=enrollment.pk).delete()
+    assert exc.value.reason == "enrollment.history_kept"
+    with pytest.raises(Forbidden), transaction.atomic():
+        Enrollment.objects.filter(pk=enrollment.pk).delete()
+    assert [e.kind for e in events.for_object(enrollment)] == ["enrollment.submitted", "enrollment.rejected"]
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()

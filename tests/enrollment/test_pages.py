@@ -220,3 +220,69 @@ def test_pages_query_count_does_not_grow_with_history(
         assert client.get(ENROLL).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("enrollment:incentives")).status_code == 200
+
+
+def test_the_timeline_reads_the_events_with_who_and_why(client, eligible, django_capture_on_commit_callbacks):
+    profile, admin = eligible
+    submit(profile, admin, django_capture_on_commit_callbacks)  # immediate policy: the job approves
+    timeline = login(client, admin).get(ENROLL).context["history"]
+    assert [e.kind for e in timeline] == ["enrollment.submitted", "enrollment.approved"]
+    body = client.get(ENROLL).content.decode()
+    section = body[body.index('data-testid="enrollment-timeline"') :]
+    assert 'data-event="enrollment.submitted">Enrollment submitted<' in section
+    assert admin.email in section and "Enroll now" in section
+    assert 'data-event="enrollment.approved">Enrollment approved<' in section
+    assert "automatic approval" in section
+
+
+def test_the_timeline_names_staff_and_their_reason(
+    client, eligible, manual_policy, django_capture_on_commit_callbacks
+):
+    profile, admin = eligible
+    enrollment = submit(profile, admin, django_capture_on_commit_callbacks)
+    services.enrollment_reject(enrollment_id=enrollment.pk, actor=None, reason="MPN ID does not match")
+    body = login(client, admin).get(ENROLL).content.decode()
+    section = body[body.index('data-testid="enrollment-timeline"') :]
+    assert "Enrollment rejected" in section and "Partner Center staff" in section
+    assert "MPN ID does not match" in section
+    assert "automatic approval" not in section
+
+
+@pytest.mark.parametrize(
+    "kwargs,offered",
+    [
+        ({}, True),
+        ({"role": Role.SALES_AGENT}, True),  # R3 is about the partner; the page then says who may enroll
+        ({"confirmed": False}, True),  # R2 is checked on the enrollment page, not before offering it
+        ({"offboarding": False}, False),
+        ({"programs": ()}, False),
+        ({"programs": (Program.DIRECT_BILL, Program.INDIRECT_RESELLER)}, False),
+    ],
+    ids=["identified", "other-role", "unconfirmed", "R3-not-identified", "R3-not-direct-bill", "R6-already"],
+)
+def test_R3_overview_offers_enrollment_only_to_identified_direct_bill_partners(client, kwargs, offered):
+    programs = kwargs.pop("programs", (Program.DIRECT_BILL,))
+    profile, user = make_partner(*programs, **{"offboarding": True, "confirmed": True, **kwargs})
+    body = login(client, user).get("/").content.decode()
+    assert ("Become an indirect reseller" in body) is offered
+
+
+def test_R3_overview_shows_the_status_not_the_offer_once_enrolled(
+    client, eligible, manual_policy, django_capture_on_commit_callbacks
+):
+    profile, admin = eligible
+    submit(profile, admin, django_capture_on_commit_callbacks)
+    body = login(client, admin).get("/").content.decode()
+    assert "Become an indirect reseller" not in body and "See enrollment status" in body
+
+
+def test_R6_accepting_the_agreement_twice_is_news_not_an_error(
+    client, eligible, django_capture_on_commit_callbacks
+):
+    profile, admin = eligible
+    submit(profile, admin, django_capture_on_commit_callbacks)
+    activate(profile, admin, django_capture_on_commit_callbacks)
+    response = login(client, admin).post(reverse("enrollment:accept_agreement"), follow=True)
+    body = response.content.decode()
+    assert 'alert-info">The indirect reseller agreement is already accepted.<' in body
+    assert Enrollment.objects.get().state == EnrollmentState.ACTIVE

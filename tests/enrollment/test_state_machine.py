@@ -1,14 +1,16 @@
 """The enrollment state machine (SPEC §4): pending_approval → approved → active; pending_approval →
-rejected; protected state field, concurrency protection, and a history row per transition."""
+rejected; protected state field, concurrency protection, and one event (the history entry) per
+transition."""
 
 import pytest
 from django.db import IntegrityError, transaction
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from enrollment import services
-from enrollment.models import Enrollment, EnrollmentState, EnrollmentTransition
-from partnercenter import clock
+from enrollment.models import Enrollment, EnrollmentState
+from partnercenter import clock, events
 from partnercenter.errors import Conflict
+from partnercenter.events import EventKind
 from partnercenter.models import Event
 from tenants.models import Program
 from tests.enrollment.helpers import activate, approve, submit
@@ -22,14 +24,19 @@ def test_submit_starts_pending_approval_with_history_and_event(
     profile, admin = eligible
     enrollment = submit(profile, admin, django_capture_on_commit_callbacks)
     assert enrollment.state == EnrollmentState.PENDING_APPROVAL
-    (row,) = enrollment.transitions.all()
-    assert (row.from_state, row.to_state, row.actor, row.actor_label) == (
+    (event,) = events.for_object(enrollment)  # one history entry, not a row and an event
+    assert event.kind == EventKind.ENROLLMENT_SUBMITTED
+    assert (event.payload["from"], event.payload["to"], event.actor, event.actor_label) == (
         "",
         "pending_approval",
         admin,
         admin.email,
     )
-    assert Event.objects.filter(kind="enrollment.submitted", object_id=str(enrollment.pk)).count() == 1
+    assert (event.tenant, event.reason, event.payload["mpnId"]) == (
+        profile.tenant,
+        "Enroll now",
+        profile.mpn_id,
+    )
     # R2: the details on the form are kept with the enrollment
     assert (enrollment.legal_name, enrollment.mpn_id) == (profile.legal_name, profile.mpn_id)
     assert enrollment.primary_contact_email == profile.primary_contact_email
@@ -42,17 +49,13 @@ def test_full_path_pending_approved_active(eligible, manual_policy, django_captu
     approve(enrollment, None, django_capture_on_commit_callbacks)
     enrollment = activate(profile, admin, django_capture_on_commit_callbacks)
     assert enrollment.state == EnrollmentState.ACTIVE
-    assert [(t.from_state, t.to_state) for t in enrollment.transitions.all()] == [
-        ("", "pending_approval"),
-        ("pending_approval", "approved"),
-        ("approved", "active"),
+    history = list(events.for_object(enrollment))
+    assert [(e.kind, e.payload["from"], e.payload["to"]) for e in history] == [
+        (EventKind.ENROLLMENT_SUBMITTED, "", "pending_approval"),
+        (EventKind.ENROLLMENT_APPROVED, "pending_approval", "approved"),
+        (EventKind.ENROLLMENT_ACTIVATED, "approved", "active"),
     ]
-    kinds = set(
-        Event.objects.filter(object_id=str(enrollment.pk), object_type="enrollment.enrollment").values_list(
-            "kind", flat=True
-        )
-    )
-    assert kinds == {"enrollment.submitted", "enrollment.approved", "enrollment.activated"}
+    assert history[-1].reason == "Accept and continue" and history[-1].actor == admin
 
 
 def test_rejection_keeps_the_reason_and_the_partner_may_enroll_again(
@@ -64,8 +67,12 @@ def test_rejection_keeps_the_reason_and_the_partner_may_enroll_again(
     first.refresh_from_db()
     assert first.state == EnrollmentState.REJECTED
     assert first.rejection_reason == "The MPN ID does not match."
-    last = first.transitions.last()
-    assert (last.to_state, last.reason) == ("rejected", "The MPN ID does not match.")
+    last = events.for_object(first).last()
+    assert (last.kind, last.payload["to"], last.reason) == (
+        EventKind.ENROLLMENT_REJECTED,
+        "rejected",
+        "The MPN ID does not match.",
+    )
     second = submit(profile, admin, django_capture_on_commit_callbacks)
     assert second.pk != first.pk and second.state == EnrollmentState.PENDING_APPROVAL
 
@@ -150,7 +157,7 @@ def test_a_second_enroll_now_creates_nothing(eligible, manual_policy, django_cap
     assert exc.value.status == 409
     assert exc.value.data[0]["code"] == "enrollment_open"
     assert Enrollment.objects.filter(partner=profile).count() == 1
-    assert EnrollmentTransition.objects.count() == 1
+    assert Event.objects.filter(object_type="enrollment.enrollment").count() == 1
 
 
 def test_activation_joins_the_program_once(eligible, django_capture_on_commit_callbacks):
