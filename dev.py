@@ -130,6 +130,7 @@ class Child:
 
     def __init__(self, name: str, cmd: list[str | os.PathLike], env: dict[str, str], stop_timeout: float):
         self.name = name
+        self.cmd, self.env = cmd, env
         self.stop_timeout = stop_timeout
         log_dir = VAR / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -173,6 +174,43 @@ class Child:
                     pass
                 self.proc.wait()
         self._pump.join(timeout=2)
+
+
+class Supervisor:
+    """Keeps the background processes up while the web server serves: a broker, worker or beat that dies
+    is started again (the web server keeps answering meanwhile); one that keeps dying — more than
+    `max_restarts` times in `window` seconds — or a dead web server stops everything."""
+
+    def __init__(self, restart, max_restarts: int = 5, window: float = 60.0, clock=time.monotonic):
+        self.restart = restart  # (dead child) -> a new child, or None when something else serves
+        self.max_restarts, self.window, self.clock = max_restarts, window, clock
+        self.history: dict[str, list[float]] = {}
+
+    def check(self, children: list) -> int | None:
+        """Restart what died; None while all is well, else the exit code to stop with."""
+        for child in list(children):
+            if child.alive():
+                continue
+            code = child.proc.returncode
+            if child.name == "web":
+                say(f"web exited with code {code}; stopping everything")
+                return 1
+            now = self.clock()
+            recent = [t for t in self.history.get(child.name, []) if now - t < self.window]
+            if len(recent) >= self.max_restarts:
+                say(
+                    f"{child.name} keeps exiting ({len(recent)} restarts in {self.window:.0f}s); stopping everything"
+                )
+                return 1
+            self.history[child.name] = [*recent, now]
+            say(f"{child.name} exited with code {code}; starting it again (the web server keeps serving)")
+            child.stop()  # collects it and its output pump
+            replacement = self.restart(child)
+            if replacement is None:
+                children.remove(child)
+            else:
+                children[children.index(child)] = replacement
+        return None
 
 
 def redis_ping(path: Path, timeout: float = 0.5) -> bool:
@@ -341,11 +379,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         ]
         print("\n".join(banner), flush=True)
 
+        def restart(child: Child) -> Child | None:
+            if child.name == "redis":
+                return start_embedded_redis(env)
+            return Child(child.name, child.cmd, child.env, child.stop_timeout)
+
+        supervisor = Supervisor(restart)
         while not stopping.is_set():
-            dead = [c for c in children if not c.alive()]
-            if dead:
-                say(f"{dead[0].name} exited with code {dead[0].proc.returncode}; stopping everything")
-                return 1
+            code = supervisor.check(children)
+            if code is not None:
+                return code
             stopping.wait(0.5)
         return 0
     finally:

@@ -201,3 +201,48 @@ def test_an_existing_chromium_installs_nothing(dev, monkeypatch, tmp_path):
     dev.ensure_chromium()
 
     assert recorder.calls == []
+
+
+class FakeChild:
+    def __init__(self, name, alive=True, code=None):
+        self.name, self._alive = name, alive
+        self.proc = type("P", (), {"returncode": code})()
+        self.stopped = False
+
+    def alive(self):
+        return self._alive
+
+    def stop(self):
+        self.stopped = True
+
+
+def test_a_dead_broker_is_started_again_while_the_web_server_keeps_serving(dev):
+    web, broker, worker = FakeChild("web"), FakeChild("redis", alive=False, code=-9), FakeChild("worker")
+    children = [broker, worker, web]
+    started = []
+
+    def restart(child):
+        started.append(child.name)
+        return FakeChild(child.name)
+
+    supervisor = dev.Supervisor(restart)
+    assert supervisor.check(children) is None
+    assert started == ["redis"] and broker.stopped and not web.stopped
+    assert [c.name for c in children] == ["redis", "worker", "web"] and children[0] is not broker
+    assert all(c.alive() for c in children)
+
+
+def test_a_process_that_keeps_dying_or_a_dead_web_server_stops_everything(dev):
+    now = [0.0]
+    supervisor = dev.Supervisor(
+        lambda child: FakeChild(child.name, alive=False, code=1),
+        max_restarts=3,
+        window=60,
+        clock=lambda: now[0],
+    )
+    children = [FakeChild("beat", alive=False, code=1), FakeChild("web")]
+    assert [supervisor.check(children) for _ in range(3)] == [None, None, None]
+    assert supervisor.check(children) == 1  # the fourth death within a minute
+    now[0] = 1000.0  # a minute later it may be restarted again
+    assert supervisor.check(children) is None
+    assert dev.Supervisor(lambda c: None).check([FakeChild("web", alive=False, code=3)]) == 1
