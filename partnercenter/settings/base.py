@@ -189,7 +189,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds the API throttles' counters (django-axes keeps lockouts in the database). With more than
+# one web process the limits must be shared: a Redis cache (`redis://host:6379/1`, production's default;
+# `rediscache:///path/to/redis.sock?db=1` for a unix socket). The process-local default suits one process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Product policy
 # Approval policy for indirect reseller enrollments: "immediate", "business_days:N" or "manual".

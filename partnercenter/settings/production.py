@@ -16,6 +16,9 @@ if not ALLOWED_HOSTS:
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure-") or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("SECRET_KEY must be a long random value in production.")
 
+# Several web processes share one set of limits (API throttles) only through a shared cache.
+CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Cookies only over https. SECURE_COOKIES=false is for plain-http trials on localhost
