@@ -2,10 +2,9 @@
 relationship, order and subscription states are read-only here; the audit log shows their history."""
 
 from django.contrib import admin, messages
-from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter import events
+from partnercenter.admin import EventHistoryMixin
 from partnercenter.errors import DomainError
 
 from . import services
@@ -19,19 +18,6 @@ from .models import (
     ResellerRelationship,
     Subscription,
 )
-
-
-class HistoryMixin:
-    """The object's transitions from the audit log: who, when, what, why."""
-
-    @admin.display(description=_("History"))
-    def history(self, obj):
-        rows = events.for_object(obj).order_by("created_at", "id")
-        return format_html_join(
-            "",
-            "<div>{} — <strong>{}</strong> — {} {}</div>",
-            ((e.created_at.strftime("%Y-%m-%d %H:%M"), e.kind, e.actor_label, e.reason) for e in rows),
-        ) or _("No events.")
 
 
 @admin.action(description=_("Revoke the selected pending invitations"))
@@ -59,17 +45,18 @@ class RelationshipInline(admin.TabularInline):
 
 
 @admin.register(CustomerAccount)
-class CustomerAccountAdmin(admin.ModelAdmin):
+class CustomerAccountAdmin(EventHistoryMixin, admin.ModelAdmin):
     list_display = ["company_name", "tenant", "store_for_business", "created_by_partner", "created_at"]
     list_filter = ["store_for_business"]
     search_fields = ["company_name", "tenant__default_domain", "tenant__id"]
     list_select_related = ["tenant", "created_by_partner"]
     raw_id_fields = ["tenant", "created_by_partner"]
+    readonly_fields = ["history"]
     inlines = [RelationshipInline]
 
 
 @admin.register(ResellerRelationship)
-class ResellerRelationshipAdmin(HistoryMixin, admin.ModelAdmin):
+class ResellerRelationshipAdmin(EventHistoryMixin, admin.ModelAdmin):
     list_display = ["customer", "partner", "kind", "provider", "delegated_admin", "status", "established_at"]
     list_filter = ["kind", "status", "source", "delegated_admin"]
     search_fields = [
@@ -86,7 +73,7 @@ class ResellerRelationshipAdmin(HistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(CustomerInvitation)
-class CustomerInvitationAdmin(HistoryMixin, admin.ModelAdmin):
+class CustomerInvitationAdmin(EventHistoryMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "reseller",
@@ -117,7 +104,7 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Order)
-class OrderAdmin(HistoryMixin, admin.ModelAdmin):
+class OrderAdmin(EventHistoryMixin, admin.ModelAdmin):
     list_display = ["id", "customer", "placed_by", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["customer__company_name", "placed_by__legal_name", "id"]
@@ -126,7 +113,7 @@ class OrderAdmin(HistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(HistoryMixin, admin.ModelAdmin):
+class SubscriptionAdmin(EventHistoryMixin, admin.ModelAdmin):
     list_display = [
         "friendly_name",
         "customer",
@@ -143,8 +130,9 @@ class SubscriptionAdmin(HistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(CustomerUser)
-class CustomerUserAdmin(admin.ModelAdmin):
+class CustomerUserAdmin(EventHistoryMixin, admin.ModelAdmin):
     list_display = ["user_principal_name", "display_name", "customer", "state"]
+    readonly_fields = ["history"]
     search_fields = ["user_principal_name", "display_name", "customer__company_name"]
     list_select_related = ["customer"]
 

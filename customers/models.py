@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from invitations.models import TokenInvitation
+from partnercenter.events import EventKind
 from tenants.models import PartnerProfile, Tenant
 
 
@@ -143,18 +145,22 @@ class ResellerRelationship(models.Model):
         return self.kind == RelationshipKind.INDIRECT
 
 
-class CustomerInvitation(ConcurrentTransitionMixin, models.Model):
+class CustomerInvitation(TokenInvitation):
     """R11: a reseller's personalized link tying a customer to both the reseller and its provider.
 
-    Only the SHA-256 hash of the token is stored; accepting is one conditional UPDATE (single use).
+    The link, its states and its expiry are `invitations.models.TokenInvitation` / `invitations.links`,
+    shared with partnership invitations; this adds the parties and the draft email.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        REVOKED = "revoked", _("Revoked")
-        EXPIRED = "expired", _("Expired")
+    LINK_URL_NAME = "customers:invitation"
+    LINK_SELECT_RELATED = ("reseller__tenant", "provider__tenant")
+    EVENTS = {
+        "created": EventKind.CUSTOMER_INVITATION_CREATED,
+        "accepted": EventKind.CUSTOMER_INVITATION_ACCEPTED,
+        "declined": EventKind.CUSTOMER_INVITATION_DECLINED,
+        "revoked": EventKind.CUSTOMER_INVITATION_REVOKED,
+        "expired": EventKind.CUSTOMER_INVITATION_EXPIRED,
+    }
 
     reseller = models.ForeignKey(
         PartnerProfile,
@@ -169,20 +175,9 @@ class CustomerInvitation(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("indirect provider"),
     )
     include_delegated_admin = models.BooleanField(_("include delegated admin privileges"), default=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    status = FSMField(_("status"), default=Status.PENDING, choices=Status.choices, protected=True)
     email_to = models.EmailField(_("customer email"), blank=True)
     email_subject = models.CharField(_("subject"), max_length=255, blank=True)
     email_body = models.TextField(_("body"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"))
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     customer = models.ForeignKey(
         CustomerAccount,
         null=True,
@@ -192,25 +187,17 @@ class CustomerInvitation(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("accepted by customer"),
     )
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(TokenInvitation.Meta):
         verbose_name = _("customer invitation")
         verbose_name_plural = _("customer invitations")
+        indexes = [models.Index(fields=["status", "expires_at"])]
 
     def __str__(self) -> str:
         return f"{self.reseller.legal_name} + {self.provider.legal_name} ({self.status})"
 
-    @transition(field=status, source=Status.PENDING, target=Status.REVOKED)
-    def revoke(self):
-        pass
-
-    @transition(field=status, source=Status.PENDING, target=Status.EXPIRED)
-    def expire(self):
-        pass
-
-    @transition(field=status, source=Status.PENDING, target=Status.DECLINED)
-    def decline(self):
-        pass
+    @property
+    def inviter(self) -> PartnerProfile:
+        return self.reseller
 
 
 class Offer(models.Model):

@@ -1,16 +1,31 @@
 """Reads for customers. Every read takes the acting partner (or customer tenant) and filters by it: a
-customer the partner has no active relationship with does not exist for it (404)."""
+customer the partner has no active relationship with does not exist for it (404).
+
+Who may do what (SPEC §10, R12–R18) is decided next to the fetch (`customer_access`, `users_for`,
+`customer_creation_resellers`, with the rules in `customers.access`) and by the services that call these
+checks; pages and the API only ask (`CustomerAccess.can_*`) and render."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from partnercenter.errors import NotFound
-from tenants.models import PartnerProfile, Partnership, Program, Tenant
+from tenants.models import PartnerProfile, Partnership, Program, Tenant, User
+from tenants.services import has_program
 
+from .access import (  # noqa: F401  (re-exported: services and views ask the selectors)
+    CUSTOMER_CREATE_ROLES,
+    ORDER_ROLES,
+    USER_ADMIN_ROLES,
+    CustomerAccess,
+    customer_creation_refusal,
+    relationship_removal_refusal,
+    require_users_visible,
+    role_allows,
+)
 from .models import (
     CustomerAccount,
     CustomerInvitation,
@@ -30,62 +45,6 @@ def _mine(profile: PartnerProfile) -> Q:
     return Q(status=ACTIVE) & (Q(partner=profile) | Q(provider=profile))
 
 
-@dataclass
-class CustomerAccess:
-    """What one partner may do for one customer, from its active relationships with it."""
-
-    profile: PartnerProfile
-    customer: CustomerAccount
-    relationships: list[ResellerRelationship] = field(default_factory=list)
-
-    @property
-    def direct(self) -> ResellerRelationship | None:
-        return next(
-            (
-                r
-                for r in self.relationships
-                if r.kind == RelationshipKind.DIRECT and r.partner_id == self.profile.pk
-            ),
-            None,
-        )
-
-    @property
-    def as_reseller(self) -> ResellerRelationship | None:
-        return next(
-            (
-                r
-                for r in self.relationships
-                if r.kind == RelationshipKind.INDIRECT and r.partner_id == self.profile.pk
-            ),
-            None,
-        )
-
-    @property
-    def as_provider(self) -> list[ResellerRelationship]:
-        return [r for r in self.relationships if r.provider_id == self.profile.pk]
-
-    @property
-    def admin_relationships(self) -> list[ResellerRelationship]:
-        """Relationships that give admin rights on the customer's users and licenses (R12: the reseller,
-        with delegated admin privileges; a direct-bill reseller of record likewise)."""
-        return [r for r in self.relationships if r.partner_id == self.profile.pk and r.delegated_admin]
-
-    @property
-    def can_manage_users(self) -> bool:
-        return bool(self.admin_relationships)
-
-    @property
-    def can_order_direct(self) -> bool:
-        return self.direct is not None
-
-    @property
-    def can_order_as_provider(self) -> bool:
-        return bool(self.as_provider)
-
-    def manages(self, subscription: Subscription) -> bool:
-        return any(r.pk == subscription.relationship_id for r in self.relationships)
-
-
 def uuid_or_404(value) -> uuid.UUID:
     """A malformed id is simply an unknown one."""
     try:
@@ -94,8 +53,9 @@ def uuid_or_404(value) -> uuid.UUID:
         raise NotFound()
 
 
-def customer_access(*, profile: PartnerProfile, customer_id) -> CustomerAccess:
-    """The customer (by tenant id) as seen by `profile`; NotFound when it has no active relationship."""
+def customer_access(*, profile: PartnerProfile, customer_id, user: User | None = None) -> CustomerAccess:
+    """The customer (by tenant id) as seen by `profile` and its signed-in `user`; NotFound when the partner
+    has no active relationship with it."""
     rels = list(
         ResellerRelationship.objects.filter(
             _mine(profile), customer__tenant_id=uuid_or_404(customer_id)
@@ -103,7 +63,7 @@ def customer_access(*, profile: PartnerProfile, customer_id) -> CustomerAccess:
     )
     if not rels:
         raise NotFound()
-    return CustomerAccess(profile=profile, customer=rels[0].customer, relationships=rels)
+    return CustomerAccess(profile=profile, customer=rels[0].customer, relationships=rels, user=user)
 
 
 def customers_for_partner(
@@ -159,6 +119,54 @@ def with_list_details(qs: QuerySet[CustomerAccount], *, profile: PartnerProfile)
     )
 
 
+def list_rows(customers, *, profile: PartnerProfile, user: User | None) -> list[CustomerAccount]:
+    """A page of `with_list_details` rows, each with its `access` (what the row offers, R17) and its
+    services and license totals, from the prefetched data (no query per row)."""
+    rows = list(customers)
+    for customer in rows:
+        rels = customer.my_relationships
+        customer.access = CustomerAccess(profile=profile, customer=customer, relationships=rels, user=user)
+        rel_ids = {r.pk for r in rels}
+        customer.my_subscriptions = [s for s in customer.all_subscriptions if s.relationship_id in rel_ids]
+        customer.licenses_assigned = sum(s.assigned for s in customer.my_subscriptions)
+        customer.licenses_total = sum(
+            s.quantity for s in customer.my_subscriptions if s.offer.is_license_based
+        )
+    return rows
+
+
+@dataclass
+class CustomerListOptions:
+    """What the Customers page offers this user: filters and the actions its programs and role allow."""
+
+    providers: list[PartnerProfile]
+    resellers: list[PartnerProfile]
+    is_reseller: bool
+    can_invite_customers: bool
+    can_create_customers: bool
+
+
+def customer_list_options(*, profile: PartnerProfile, user: User | None) -> CustomerListOptions:
+    is_reseller = has_program(profile, Program.INDIRECT_RESELLER)
+    is_provider = has_program(profile, Program.INDIRECT_PROVIDER)
+    return CustomerListOptions(
+        providers=list(partnered_providers(reseller=profile)),
+        resellers=list(partnered_resellers(provider=profile)) if is_provider else [],
+        is_reseller=is_reseller,
+        can_invite_customers=is_reseller and role_allows(user, CUSTOMER_CREATE_ROLES),
+        can_create_customers=is_provider and customer_creation_refusal(provider=profile, user=user) is None,
+    )
+
+
+def customer_creation_resellers(*, provider: PartnerProfile, user: User | None) -> QuerySet[PartnerProfile]:
+    """The resellers `user` may create a customer tenant for (R13): the provider's partnered resellers.
+    A partner that is not an indirect provider, or a role that cannot create customers, is refused (403)."""
+    refusal = customer_creation_refusal(provider=provider, user=user)
+    if refusal is not None:
+        raise refusal
+    return partnered_resellers(provider=provider)
+
+
 def relationships_for_customer(*, customer_tenant: Tenant) -> QuerySet[ResellerRelationship]:
     """A customer tenant's own view of its partners (the "Partner relationships" page)."""
     return (
@@ -170,6 +178,15 @@ def relationships_for_customer(*, customer_tenant: Tenant) -> QuerySet[ResellerR
             )
         )
         .order_by("status", "-established_at")
+    )
+
+
+def customer_relationships(*, access: CustomerAccess) -> QuerySet[ResellerRelationship]:
+    """The customer's active resellers and providers, for a partner that serves it."""
+    return (
+        ResellerRelationship.objects.filter(customer=access.customer, status=ACTIVE)
+        .select_related("partner__tenant", "provider__tenant")
+        .order_by("established_at", "pk")
     )
 
 
@@ -204,6 +221,8 @@ def orders_for(*, access: CustomerAccess) -> QuerySet[Order]:
 
 
 def users_for(*, access: CustomerAccess) -> QuerySet[CustomerUser]:
+    """The customer's directory users, for its reseller with admin rights only (R12)."""
+    require_users_visible(access)
     return (
         CustomerUser.objects.filter(customer=access.customer)
         .prefetch_related(

@@ -1,12 +1,12 @@
 """Ops view of partnership invitations: read-mostly, with the transition history from the audit log."""
 
 from django.contrib import admin, messages
-from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_fsm.admin import FSMAdminMixin
 
-from partnercenter import clock, events
+from partnercenter import clock
+from partnercenter.admin import EventHistoryMixin
 from partnercenter.errors import DomainError
 
 from . import services
@@ -43,7 +43,7 @@ def expire_overdue(modeladmin, request, queryset):
 
 
 @admin.register(PartnerInvitation)
-class PartnerInvitationAdmin(FSMAdminMixin, admin.ModelAdmin):
+class PartnerInvitationAdmin(EventHistoryMixin, FSMAdminMixin, admin.ModelAdmin):
     fsm_fields = ["status"]
     list_display = ["id", "provider", "email", "status", "created_at", "expires_at", "sent_at", "reseller"]
     list_filter = ["status"]
@@ -61,8 +61,8 @@ class PartnerInvitationAdmin(FSMAdminMixin, admin.ModelAdmin):
         "subject",
         "reseller",
         "partnership",
-        "closed_at",
-        "closed_by",
+        "finished_at",
+        "finished_by",
         "history",
     ]
     exclude = ["token_hash"]
@@ -72,15 +72,6 @@ class PartnerInvitationAdmin(FSMAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # keep the record of who was invited
-
-    @admin.display(description=_("History"))
-    def history(self, obj):
-        rows = events.for_object(obj).order_by("created_at", "id")
-        return format_html_join(
-            "",
-            "<div>{} — <strong>{}</strong> — {} {}</div>",
-            ((e.created_at.strftime("%Y-%m-%d %H:%M"), e.kind, e.actor_label, e.reason) for e in rows),
-        ) or _("No events.")
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         """The ops "Revoke" button goes through the service, so the event and job cancel happen too."""

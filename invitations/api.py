@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from partnercenter import clock
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
-from partnercenter.errors import DomainError, Forbidden, NotFound
+from partnercenter.errors import Forbidden, InvalidInput, NotFound
 from tenants.models import PartnerProfile, Partnership
 from tenants.selectors import partner_profile_for
 
@@ -24,7 +24,11 @@ IS_PROVIDER_OF = "IsIndirectCloudSolutionProviderOf"
 def _profile(request) -> PartnerProfile:
     profile = partner_profile_for(request.user)
     if profile is None:
-        raise Forbidden(_("This API is for partner tenants."), code=services.CODE_NOT_PARTNER)
+        raise Forbidden(
+            _("This API is for partner tenants."),
+            code=services.CODE_NOT_PARTNER,
+            reason=services.REASON_NOT_PARTNER,
+        )
     return profile
 
 
@@ -50,7 +54,8 @@ def invitation_body(invitation: PartnerInvitation, now) -> dict:
         "createdAt": invitation.created_at,
         "expiresAt": invitation.expires_at,
         "sentAt": invitation.sent_at,
-        "closedAt": invitation.closed_at,
+        # "closedAt" is the API's name since the first release; the model calls it finished_at.
+        "closedAt": invitation.finished_at,
         "reseller": (
             {"id": str(reseller.tenant_id), "name": reseller.legal_name, "mpnId": reseller.mpn_id}
             if reseller
@@ -141,9 +146,8 @@ class RelationshipsView(TenantAPIView, APIView):
             items, total, nxt = page_slice(request, selectors.resellers_of(profile))
             body = [relationship_body(p.reseller, p, IS_PROVIDER_OF) for p in items]
         else:
-            raise DomainError(
-                _("relationship_type must be %(a)s or %(b)s.") % {"a": IS_RESELLER_OF, "b": IS_PROVIDER_OF},
-                code=400,
+            raise InvalidInput(
+                _("relationship_type must be %(a)s or %(b)s.") % {"a": IS_RESELLER_OF, "b": IS_PROVIDER_OF}
             )
         return Response(page_body(request, body, total, nxt))
 
@@ -211,7 +215,7 @@ class PartnerInvitationRevokeView(TenantAPIView, APIView):
         profile = _profile(request)
         # Another tenant's invitation does not exist for this caller: 404 before any role check.
         if selectors.invitation_of(profile, invitation_id) is None:
-            raise NotFound(_("No such invitation."))
+            raise NotFound(_("No such invitation."), reason=services.REASON_NOT_FOUND)
         invitation = services.invitation_revoke(
             provider=profile, invitation_id=invitation_id, user=request.user
         )
@@ -234,6 +238,7 @@ class PartnerInvitationAcceptView(TenantAPIView, APIView):
             403: ERROR_BODY,
             404: ERROR_BODY,
             409: ERROR_BODY,
+            410: ERROR_BODY,
         },
     )
     def post(self, request):

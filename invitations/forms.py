@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Region
 
+from .models import TokenInvitation
+
 SERVICE_CHOICES = [
     ("", _("Any service")),
     ("training", _("Technical training and assistance")),
@@ -41,29 +43,11 @@ class DraftEmailForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 14, "data-draft": "body"})
     )
+    # The link must stay in the body: `links.check_draft` checks it (the same check for customer invitations).
     token = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
-    def __init__(self, *args, url: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.url = url
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if self.url and self.url not in body:
-            raise forms.ValidationError(
-                _("The invitation link must stay in the message: %(url)s"), params={"url": self.url}
-            )
-        return body
-
-
-INVITATION_STATUS_CHOICES = [
-    ("", _("All statuses")),
-    ("pending", _("Pending")),
-    ("accepted", _("Accepted")),
-    ("declined", _("Declined")),
-    ("revoked", _("Revoked")),
-    ("expired", _("Expired")),
-]
+INVITATION_STATUS_CHOICES = [("", _("All statuses")), *TokenInvitation.Status.choices]
 
 
 class InvitationFilterForm(forms.Form):

@@ -1,11 +1,15 @@
-"""Partnership invitations: an indirect provider invites a reseller by a secret link (R10).
+"""Invitations by secret link: the one abstract token invitation, and partnership invitations (R10).
 
-Only the SHA-256 hash of the link's token is stored. The state field is protected: it changes through
-the transitions below (called by `invitations.services`), or, for accepting, through one conditional
-UPDATE so that two concurrent accepts of one link cannot both succeed.
+`TokenInvitation` is what every kind of invitation link shares (Zulip's confirmation style): only the
+SHA-256 hash of the link's token is stored, the protected state field changes through the transitions
+below (called by `invitations.links`), and accepting is one conditional UPDATE there, so two concurrent
+accepts of one link cannot both succeed. A kind adds its own parties and says who invites (`inviter`),
+which page its link opens (`LINK_URL_NAME`) and which audit events it writes (`EVENTS`).
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -13,10 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from partnercenter import clock
+from partnercenter.events import EventKind
 from tenants.models import PartnerProfile, Partnership
 
 
-class PartnerInvitation(ConcurrentTransitionMixin, models.Model):
+class TokenInvitation(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         ACCEPTED = "accepted", _("Accepted")
@@ -24,19 +30,17 @@ class PartnerInvitation(ConcurrentTransitionMixin, models.Model):
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 
-    provider = models.ForeignKey(
-        PartnerProfile,
-        on_delete=models.PROTECT,
-        related_name="sent_partner_invitations",
-        verbose_name=_("provider"),
-    )
-    # The reseller address the invitation was sent to (blank while the provider only copied the link).
-    email = models.EmailField(_("sent to"), blank=True, db_index=True)
+    # What a kind fills in (see the module docstring).
+    LINK_URL_NAME: ClassVar[str] = ""
+    LINK_SELECT_RELATED: ClassVar[tuple[str, ...]] = ()
+    # "created", "accepted", "declined", "revoked", "expired" -> the kind's EventKind member
+    EVENTS: ClassVar[dict[str, EventKind]] = {}
+
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = FSMField(
         _("status"), default=Status.PENDING, choices=Status.choices, protected=True, db_index=True
     )
-    created_at = models.DateTimeField(_("created"))
+    created_at = models.DateTimeField(_("created"), default=clock.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -46,43 +50,20 @@ class PartnerInvitation(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("created by"),
     )
     expires_at = models.DateTimeField(_("expires"), db_index=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    subject = models.CharField(_("subject"), max_length=255, blank=True)
-    # What happened to it: who accepted (and for which reseller), declined or revoked, and when.
-    reseller = models.ForeignKey(
-        PartnerProfile,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="received_partner_invitations",
-        verbose_name=_("reseller"),
-    )
-    partnership = models.ForeignKey(
-        Partnership,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="invitations",
-        verbose_name=_("partnership"),
-    )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(
+    # When and by whom it left `pending` (accepted, declined, revoked; expiry has no person).
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("closed by"),
+        verbose_name=_("finished by"),
     )
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-        verbose_name = _("partnership invitation")
-        verbose_name_plural = _("partnership invitations")
-        indexes = [models.Index(fields=["status", "expires_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.provider.legal_name} → {self.email or '(link)'} ({self.status})"
 
     # --- state machine (SPEC §4): pending → accepted | declined | revoked | expired
     @transition(field=status, source=Status.PENDING, target=Status.DECLINED, custom={"admin": False})
@@ -104,16 +85,78 @@ class PartnerInvitation(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source=Status.PENDING, target=Status.ACCEPTED, custom={"admin": False})
     def accept(self):
-        """Documents the edge; the accept itself is one conditional UPDATE in `services`."""
+        """Documents the edge; the accept itself is one conditional UPDATE in `links.consume`."""
+
+    @property
+    def inviter(self) -> PartnerProfile:
+        """The partner who invites: its tenant's audit trail records the invitation's events."""
+        raise NotImplementedError
 
     def is_overdue(self, now) -> bool:
         return self.status == self.Status.PENDING and self.expires_at <= now
 
     def effective_status(self, now) -> str:
-        """A pending invitation past its expiry reads as expired even before the sweep marks it."""
+        """A pending invitation past its expiry reads as expired even before the job marks it."""
         return self.Status.EXPIRED if self.is_overdue(now) else self.status
+
+    @classmethod
+    def link_url(cls, token: str) -> str:
+        """The emailed link: always from PORTAL_BASE_URL, never from a request's Host header."""
+        return settings.PORTAL_BASE_URL.rstrip("/") + reverse(cls.LINK_URL_NAME, args=[token])
+
+
+class PartnerInvitation(TokenInvitation):
+    LINK_URL_NAME = "invitations:partner_link"
+    LINK_SELECT_RELATED = ("provider__tenant",)
+    EVENTS = {
+        "created": EventKind.PARTNER_INVITATION_CREATED,
+        "accepted": EventKind.PARTNER_INVITATION_ACCEPTED,
+        "declined": EventKind.PARTNER_INVITATION_DECLINED,
+        "revoked": EventKind.PARTNER_INVITATION_REVOKED,
+        "expired": EventKind.PARTNER_INVITATION_EXPIRED,
+    }
+
+    provider = models.ForeignKey(
+        PartnerProfile,
+        on_delete=models.PROTECT,
+        related_name="sent_partner_invitations",
+        verbose_name=_("provider"),
+    )
+    # The reseller address the invitation was sent to (blank while the provider only copied the link).
+    email = models.EmailField(_("sent to"), blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    # Who accepted or declined it (the reseller), and the partnership an accept made.
+    reseller = models.ForeignKey(
+        PartnerProfile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_partner_invitations",
+        verbose_name=_("reseller"),
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("partnership"),
+    )
+
+    class Meta(TokenInvitation.Meta):
+        verbose_name = _("partnership invitation")
+        verbose_name_plural = _("partnership invitations")
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider.legal_name} → {self.email or '(link)'} ({self.status})"
+
+    @property
+    def inviter(self) -> PartnerProfile:
+        return self.provider
 
 
 def invitation_url(token: str) -> str:
-    """The emailed link: always from PORTAL_BASE_URL, never from a request's Host header."""
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("invitations:partner_link", args=[token])
+    """A partnership invitation's link."""
+    return PartnerInvitation.link_url(token)

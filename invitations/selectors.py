@@ -61,7 +61,7 @@ def resellers_of(provider: PartnerProfile) -> QuerySet[Partnership]:
 
 def invitations_of(provider: PartnerProfile, *, status: str = "") -> QuerySet[PartnerInvitation]:
     qs = PartnerInvitation.objects.filter(provider=provider).select_related(
-        "reseller", "created_by", "closed_by", "provider"
+        "reseller", "created_by", "finished_by", "provider"
     )
     now = clock.now()
     S = PartnerInvitation.Status

@@ -10,8 +10,6 @@ from there, by the same rules.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,34 +18,46 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter import clock, events, jobs
+from partnercenter import clock, events
 from partnercenter.emails import email_send
-from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
+from partnercenter.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from partnercenter.events import EventKind
 from partnercenter.models import SentEmail
-from partnercenter.tokens import token_hash, token_new
 from tenants.models import PartnerProfile, Partnership, Program, Role, User
 from tenants.selectors import partner_profile_for
 from tenants.services import has_program
 
+from . import links
+from .links import CODE_BAD_DRAFT, CODE_NOT_PENDING, expiry_days  # noqa: F401 - re-exported
 from .models import PartnerInvitation, invitation_url
 
-EXPIRE_JOB = "partner_invitation.expire"
 INVITER_ROLES = {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT}
 
-# API error codes (SPEC §6 body); HTTP status says the class, the code says which refusal.
-CODE_UNKNOWN_LINK = 4040
-CODE_EXPIRED = 4100
-CODE_USED = 4101
-CODE_REVOKED = 4102
-CODE_DECLINED = 4103
+# API error codes (SPEC §6 body); HTTP status says the class, the code says which refusal. A link's own
+# states (unknown 4040, expired 4100, used 4101, revoked 4102, declined 4103) are `links.ANSWERS`, the
+# same for customer invitation links.
+CODE_UNKNOWN_LINK = links.ANSWERS[links.UNKNOWN].code
+CODE_EXPIRED = links.ANSWERS[links.EXPIRED].code
+CODE_USED = links.ANSWERS[links.USED].code
+CODE_REVOKED = links.ANSWERS[links.REVOKED].code
+CODE_DECLINED = links.ANSWERS[links.DECLINED].code
 CODE_NOT_GLOBAL_ADMIN = 4030
 CODE_NOT_RESELLER = 4031
 CODE_NOT_PARTNER = 4032
 CODE_OWN_INVITATION = 4033
 CODE_NOT_PROVIDER = 4034
 CODE_ALREADY_PARTNERS = 4090
-CODE_NOT_PENDING = 4091
-CODE_BAD_DRAFT = 4001
+
+# Refusal reasons (callers branch on these, never on the message text).
+REASON_NOT_PROVIDER = "invitation.not_provider"
+REASON_NOT_GLOBAL_ADMIN = "invitation.not_global_admin"
+REASON_NOT_PARTNER = "invitation.not_partner"
+REASON_OWN_INVITATION = "invitation.own_invitation"
+REASON_NOT_RESELLER = "invitation.not_reseller"
+REASON_ALREADY_PARTNERS = "partnership.exists"
+REASON_NOT_FOUND = "invitation.not_found"
+REASON_PARTNERSHIP_NOT_FOUND = "partnership.not_found"
+REASON_PARTNERSHIP_REMOVED = "partnership.removed"
 
 
 def enrollment_url() -> str:
@@ -57,10 +67,6 @@ def enrollment_url() -> str:
         return "/enrollment/"
 
 
-def expiry_days() -> int:
-    return int(getattr(settings, "INVITATION_EXPIRY_DAYS", 30) or 30)
-
-
 # --- who may act -----------------------------------------------------------------------------------
 
 
@@ -68,13 +74,17 @@ def require_provider(*, profile: PartnerProfile | None, user: User) -> PartnerPr
     """An active indirect provider's global admin or admin agent manages its invitations."""
     if profile is None or not has_program(profile, Program.INDIRECT_PROVIDER):
         raise Forbidden(
-            _("Only an indirect provider can invite resellers."), code=CODE_NOT_PROVIDER, rule="R10"
+            _("Only an indirect provider can invite resellers."),
+            code=CODE_NOT_PROVIDER,
+            rule="R10",
+            reason=REASON_NOT_PROVIDER,
         )
     if user.tenant_id != profile.tenant_id or user.role not in INVITER_ROLES:
         raise Forbidden(
             _("Only a global admin or admin agent of the provider can manage partnership invitations."),
             code=CODE_NOT_GLOBAL_ADMIN,
             rule="R1",
+            reason=REASON_NOT_GLOBAL_ADMIN,
         )
     return profile
 
@@ -82,8 +92,10 @@ def require_provider(*, profile: PartnerProfile | None, user: User) -> PartnerPr
 class Refusal(DomainError):
     """A reason why this user cannot accept; `link` points at what to do about it (e.g. enroll)."""
 
-    def __init__(self, message, *, code: int, status: int, rule: str = "", link: str = "", link_label=""):
-        super().__init__(message, code=code, status=status, rule=rule)
+    def __init__(
+        self, message, *, code: int, status: int, reason: str, rule: str = "", link: str = "", link_label=""
+    ):
+        super().__init__(message, code=code, status=status, rule=rule, reason=reason)
         self.link = link
         self.link_label = link_label
 
@@ -98,6 +110,7 @@ def acceptance_refusals(*, invitation: PartnerInvitation, user: User) -> list[Re
                 code=CODE_NOT_PARTNER,
                 status=403,
                 rule="R10",
+                reason=REASON_NOT_PARTNER,
             )
         ]
     if profile.pk == invitation.provider_id:
@@ -107,6 +120,7 @@ def acceptance_refusals(*, invitation: PartnerInvitation, user: User) -> list[Re
                 code=CODE_OWN_INVITATION,
                 status=403,
                 rule="R10",
+                reason=REASON_OWN_INVITATION,
             )
         ]
     reasons: list[Refusal] = []
@@ -117,6 +131,7 @@ def acceptance_refusals(*, invitation: PartnerInvitation, user: User) -> list[Re
                 code=CODE_NOT_GLOBAL_ADMIN,
                 status=403,
                 rule="R1",
+                reason=REASON_NOT_GLOBAL_ADMIN,
             )
         )
     if not has_program(profile, Program.INDIRECT_RESELLER):
@@ -126,6 +141,7 @@ def acceptance_refusals(*, invitation: PartnerInvitation, user: User) -> list[Re
                 code=CODE_NOT_RESELLER,
                 status=403,
                 rule="R10",
+                reason=REASON_NOT_RESELLER,
                 link=enrollment_url(),
                 link_label=_("Enroll as an indirect reseller"),
             )
@@ -139,37 +155,15 @@ def acceptance_refusals(*, invitation: PartnerInvitation, user: User) -> list[Re
                 code=CODE_ALREADY_PARTNERS,
                 status=409,
                 rule="R10",
+                reason=REASON_ALREADY_PARTNERS,
             )
         )
     return reasons
 
 
-def link_state_error(invitation: PartnerInvitation | None, now: dt.datetime) -> DomainError | None:
-    """Why a link cannot be used any more, or None while it is pending and not expired."""
-    if invitation is None:
-        return NotFound(_("This invitation link is not valid."), code=CODE_UNKNOWN_LINK)
-    status = invitation.effective_status(now)
-    S = PartnerInvitation.Status
-    if status == S.PENDING:
-        return None
-    if status == S.EXPIRED:
-        return Conflict(_("This invitation has expired."), code=CODE_EXPIRED)
-    if status == S.REVOKED:
-        return Conflict(_("The provider revoked this invitation."), code=CODE_REVOKED)
-    if status == S.DECLINED:
-        return Conflict(_("This invitation was declined and can no longer be used."), code=CODE_DECLINED)
-    return Conflict(_("This invitation has already been used."), code=CODE_USED)
-
-
 def invitation_by_token(token: str) -> PartnerInvitation | None:
     """Unknown and tampered tokens look the same: no row has their hash."""
-    if not token or len(token) > 200:
-        return None
-    return (
-        PartnerInvitation.objects.select_related("provider__tenant")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    return links.lookup(PartnerInvitation, token)[0]
 
 
 def tenant_addresses(profile: PartnerProfile) -> set[str]:
@@ -186,24 +180,7 @@ def tenant_addresses(profile: PartnerProfile) -> set[str]:
 def invitation_create(*, provider: PartnerProfile, user: User) -> tuple[PartnerInvitation, str]:
     """A new pending invitation and its link token (shown to the provider, never stored)."""
     require_provider(profile=provider, user=user)
-    now = clock.now()
-    token, hashed = token_new()
-    invitation = PartnerInvitation.objects.create(
-        provider=provider,
-        token_hash=hashed,
-        created_at=now,
-        created_by=user,
-        expires_at=now + dt.timedelta(days=expiry_days()),
-    )
-    jobs.job_schedule(kind=EXPIRE_JOB, obj=invitation, due_at=invitation.expires_at, tenant=provider.tenant)
-    events.record(
-        "partner_invitation.created",
-        tenant=provider.tenant,
-        actor=user,
-        obj=invitation,
-        payload={"expiresAt": invitation.expires_at.isoformat()},
-    )
-    return invitation, token
+    return links.issue(PartnerInvitation, user=user, provider=provider)
 
 
 def email_draft(*, invitation: PartnerInvitation, token: str) -> tuple[str, str]:
@@ -239,22 +216,8 @@ def _locked_provider_invitation(*, invitation_id: int, provider: PartnerProfile)
         .first()
     )
     if invitation is None:
-        raise NotFound(_("No such invitation."))
+        raise NotFound(_("No such invitation."), reason=REASON_NOT_FOUND)
     return invitation
-
-
-def validate_draft(*, invitation: PartnerInvitation, token: str, body: str) -> str:
-    """The link must stay in the text. Returns the link."""
-    if not token or token_hash(token) != invitation.token_hash:
-        raise DomainError(
-            _("This draft's link does not belong to this invitation. Create a new link."), code=CODE_BAD_DRAFT
-        )
-    url = invitation_url(token)
-    if url not in (body or ""):
-        raise DomainError(
-            _("The invitation link must stay in the message: %(url)s") % {"url": url}, code=CODE_BAD_DRAFT
-        )
-    return url
 
 
 def _clean_recipient(*, provider: PartnerProfile, to: str) -> str:
@@ -262,14 +225,19 @@ def _clean_recipient(*, provider: PartnerProfile, to: str) -> str:
     try:
         validate_email(to)
     except ValidationError:
-        raise DomainError(_("Enter the reseller's email address."), code=400)
+        raise InvalidInput(_("Enter the reseller's email address."))
     if to in tenant_addresses(provider):
         raise DomainError(
             _("That address belongs to your own organization: a provider cannot invite itself."),
             code=CODE_OWN_INVITATION,
             rule="R10",
+            reason=REASON_OWN_INVITATION,
         )
     return to
+
+
+def _not_pending(message) -> Conflict:
+    return Conflict(message, code=CODE_NOT_PENDING, reason=links.REASON_NOT_PENDING)
 
 
 @transaction.atomic
@@ -279,20 +247,15 @@ def invitation_send(
     """Send the (edited) invitation email through the portal, once. Delivery happens after commit."""
     require_provider(profile=provider, user=user)
     invitation = _locked_provider_invitation(invitation_id=invitation_id, provider=provider)
-    error = link_state_error(invitation, clock.now())
-    if error is not None:
-        raise Conflict(error.message, code=CODE_NOT_PENDING)
+    links.require_pending(invitation)
     if invitation.sent_at is not None:
-        raise Conflict(
-            _("This invitation was already sent to %(email)s.") % {"email": invitation.email},
-            code=CODE_NOT_PENDING,
-        )
+        raise _not_pending(_("This invitation was already sent to %(email)s.") % {"email": invitation.email})
     subject = (subject or "").strip()
     if not subject:
-        raise DomainError(_("Enter a subject."), code=400)
+        raise InvalidInput(_("Enter a subject."))
     if len(subject) > 255:
-        raise DomainError(_("A subject has at most 255 characters."), code=400)
-    validate_draft(invitation=invitation, token=token, body=body)
+        raise InvalidInput(_("A subject has at most 255 characters."))
+    links.check_draft(invitation, token=token, body=body)
     to = _clean_recipient(provider=provider, to=to)
     email = email_send(
         kind="partner_invitation",
@@ -303,13 +266,17 @@ def invitation_send(
         dedupe_key=f"partner-invitation:{invitation.pk}",
     )
     if email is None:
-        raise Conflict(_("This invitation was already sent."), code=CODE_NOT_PENDING)
+        raise _not_pending(_("This invitation was already sent."))
     invitation.email = to
     invitation.subject = subject
     invitation.sent_at = clock.now()
     invitation.save(update_fields=["email", "subject", "sent_at"])
     events.record(
-        "partner_invitation.sent", tenant=provider.tenant, actor=user, obj=invitation, payload={"to": to}
+        EventKind.PARTNER_INVITATION_SENT,
+        tenant=provider.tenant,
+        actor=user,
+        obj=invitation,
+        payload={"to": to},
     )
     return email
 
@@ -340,11 +307,12 @@ def invitation_new_link(*, provider: PartnerProfile, invitation_id: int, user: U
     """Replace the link of an unsent pending invitation (the clear link is shown only once)."""
     require_provider(profile=provider, user=user)
     invitation = _locked_provider_invitation(invitation_id=invitation_id, provider=provider)
-    if link_state_error(invitation, clock.now()) is not None or invitation.sent_at is not None:
-        raise Conflict(_("Only an unsent pending invitation can get a new link."), code=CODE_NOT_PENDING)
-    token, hashed = token_new()
-    PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=hashed)
-    events.record("partner_invitation.link_replaced", tenant=provider.tenant, actor=user, obj=invitation)
+    if links.error_for(invitation) is not None or invitation.sent_at is not None:
+        raise _not_pending(_("Only an unsent pending invitation can get a new link."))
+    token = links.replace_token(invitation)
+    events.record(
+        EventKind.PARTNER_INVITATION_LINK_REPLACED, tenant=provider.tenant, actor=user, obj=invitation
+    )
     return token
 
 
@@ -355,63 +323,41 @@ def invitation_revoke(*, provider: PartnerProfile, invitation_id: int, user: Use
     if not (user.is_staff and user.tenant_id is None):
         require_provider(profile=provider, user=user)
     invitation = _locked_provider_invitation(invitation_id=invitation_id, provider=provider)
-    if invitation.status != PartnerInvitation.Status.PENDING:
-        raise Conflict(
-            _("Only a pending invitation can be revoked; this one is %(status)s.")
-            % {"status": invitation.get_status_display()},
-            code=CODE_NOT_PENDING,
-        )
-    invitation.revoke()
-    invitation.closed_at = clock.now()
-    invitation.closed_by = user
-    invitation.save(update_fields=["status", "closed_at", "closed_by"])
-    jobs.job_cancel(kind=EXPIRE_JOB, obj=invitation)
-    events.record("partner_invitation.revoked", tenant=provider.tenant, actor=user, obj=invitation)
-    return invitation
+    return links.revoke(invitation, user=user)
 
 
 # --- reseller side ---------------------------------------------------------------------------------
 
 
 def _accept(*, invitation: PartnerInvitation, user: User) -> Partnership:
-    now = clock.now()
-    error = link_state_error(invitation, now)
+    error = links.error_for(invitation)
     if error is not None:
         raise error
     refusals = acceptance_refusals(invitation=invitation, user=user)
     if refusals:
         raise refusals[0]
     reseller = partner_profile_for(user)
-    # Single use: one conditional UPDATE; of two concurrent accepts only one matches a pending row.
-    claimed = PartnerInvitation.objects.filter(
-        pk=invitation.pk, status=PartnerInvitation.Status.PENDING, expires_at__gt=now
-    ).update(status=PartnerInvitation.Status.ACCEPTED, closed_at=now, closed_by=user, reseller=reseller)
-    if claimed != 1:
-        fresh = PartnerInvitation.objects.filter(pk=invitation.pk).first()
-        raise link_state_error(fresh, now) or Conflict(
-            _("This invitation has already been used."), code=CODE_USED
-        )
+    links.consume(
+        invitation,
+        user=user,
+        reseller=reseller,
+        payload={"reseller": reseller.legal_name, "resellerTenantId": str(reseller.tenant_id)},
+    )
     try:
         with transaction.atomic():
             partnership = Partnership.objects.create(
-                provider_id=invitation.provider_id, reseller=reseller, created_at=now
+                provider_id=invitation.provider_id, reseller=reseller, created_at=clock.now()
             )
     except IntegrityError:
         raise Conflict(
-            _("Your organization is already partnered with this provider."), code=CODE_ALREADY_PARTNERS
+            _("Your organization is already partnered with this provider."),
+            code=CODE_ALREADY_PARTNERS,
+            reason=REASON_ALREADY_PARTNERS,
         )
     PartnerInvitation.objects.filter(pk=invitation.pk).update(partnership=partnership)
-    jobs.job_cancel(kind=EXPIRE_JOB, obj=invitation)
     provider = invitation.provider
     events.record(
-        "partner_invitation.accepted",
-        tenant=provider.tenant,
-        actor=user,
-        obj=invitation,
-        payload={"reseller": reseller.legal_name, "resellerTenantId": str(reseller.tenant_id)},
-    )
-    events.record(
-        "partnership.accepted",
+        EventKind.PARTNERSHIP_ACCEPTED,
         tenant=reseller.tenant,
         actor=user,
         obj=partnership,
@@ -440,10 +386,7 @@ def _accept(*, invitation: PartnerInvitation, user: User) -> Partnership:
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Partnership:
     """R1, R10: accept a provider's invitation by its link."""
-    invitation = invitation_by_token(token)
-    if invitation is None:
-        raise link_state_error(None, clock.now())
-    return _accept(invitation=invitation, user=user)
+    return _accept(invitation=links.open_invitation(PartnerInvitation, token), user=user)
 
 
 @transaction.atomic
@@ -461,48 +404,32 @@ def _addressed_invitation(*, invitation_id: int, user: User) -> PartnerInvitatio
         else None
     )
     if invitation is None or invitation.email not in tenant_addresses(profile):
-        raise NotFound(_("No such invitation."))
+        raise NotFound(_("No such invitation."), reason=REASON_NOT_FOUND)
     return invitation
 
 
 def _decline(*, invitation: PartnerInvitation, user: User) -> PartnerInvitation:
-    error = link_state_error(invitation, clock.now())
+    error = links.error_for(invitation)
     if error is not None:
         raise error
     profile = partner_profile_for(user)
     if profile is None or profile.pk == invitation.provider_id:
-        raise Forbidden(_("Only the invited reseller can decline this invitation."), rule="R10")
+        raise Forbidden(
+            _("Only the invited reseller can decline this invitation."), rule="R10", reason=REASON_NOT_PARTNER
+        )
     if not user.is_global_admin:
         raise Forbidden(
             _("Only the global admin of your tenant can answer a provider's invitation."),
             code=CODE_NOT_GLOBAL_ADMIN,
             rule="R1",
+            reason=REASON_NOT_GLOBAL_ADMIN,
         )
-    invitation = PartnerInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status != PartnerInvitation.Status.PENDING:
-        raise link_state_error(invitation, clock.now())
-    invitation.decline()
-    invitation.closed_at = clock.now()
-    invitation.closed_by = user
-    invitation.reseller = profile
-    invitation.save(update_fields=["status", "closed_at", "closed_by", "reseller"])
-    jobs.job_cancel(kind=EXPIRE_JOB, obj=invitation)
-    events.record(
-        "partner_invitation.declined",
-        tenant=invitation.provider.tenant,
-        actor=user,
-        obj=invitation,
-        payload={"reseller": profile.legal_name},
-    )
-    return invitation
+    return links.decline(invitation, user=user, reseller=profile, payload={"reseller": profile.legal_name})
 
 
 @transaction.atomic
 def invitation_decline(*, token: str, user: User) -> PartnerInvitation:
-    invitation = invitation_by_token(token)
-    if invitation is None:
-        raise link_state_error(None, clock.now())
-    return _decline(invitation=invitation, user=user)
+    return _decline(invitation=links.open_invitation(PartnerInvitation, token), user=user)
 
 
 @transaction.atomic
@@ -510,48 +437,9 @@ def invitation_decline_listed(*, invitation_id: int, user: User) -> PartnerInvit
     return _decline(invitation=_addressed_invitation(invitation_id=invitation_id, user=user), user=user)
 
 
-# --- expiry (a durable job per invitation, plus a periodic sweep as a safety net) ------------------
-
-
-@transaction.atomic
-def invitation_expire(
-    *, invitation_id: int, actor_label: str = "job:partner_invitation.expire", when_due: bool = False
-) -> bool:
-    """Mark one overdue pending invitation expired. Idempotent: False when there is nothing to do.
-
-    `when_due`: called by the invitation's own expiry job, which runs once its due time (the expiry) has
-    come, or earlier when ops run it ahead of time (`run_due_jobs --until`): then the time has come.
-    """
-    invitation = (
-        PartnerInvitation.objects.select_for_update(skip_locked=True)
-        .select_related("provider__tenant")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if invitation is None or invitation.status != PartnerInvitation.Status.PENDING:
-        return False
-    if not when_due and not invitation.is_overdue(clock.now()):
-        return False
-    invitation.expire()
-    invitation.closed_at = clock.now()
-    invitation.save(update_fields=["status", "closed_at"])
-    events.record(
-        "partner_invitation.expired",
-        tenant=invitation.provider.tenant,
-        actor_label=actor_label,
-        obj=invitation,
-    )
-    return True
-
-
-def invitations_expire_due() -> int:
-    """Expire every overdue pending invitation. Returns how many changed."""
-    ids = list(
-        PartnerInvitation.objects.filter(
-            status=PartnerInvitation.Status.PENDING, expires_at__lte=clock.now()
-        ).values_list("pk", flat=True)[:1000]
-    )
-    return sum(invitation_expire(invitation_id=pk, actor_label="job:invitations.expire_due") for pk in ids)
+def invitation_expire(*, invitation_id: int, actor_label: str) -> bool:
+    """Ops: mark one overdue pending invitation expired now (the job and the sweep do it otherwise)."""
+    return links.expire(PartnerInvitation, invitation_id, as_of=clock.now(), actor_label=actor_label)
 
 
 # --- partnerships -----------------------------------------------------------------------------------
@@ -561,12 +449,17 @@ def invitations_expire_due() -> int:
 def partnership_remove(*, provider: PartnerProfile, partnership_id: int, user: User) -> Partnership:
     """R10: the provider removes a partnership. The reseller's customers stay associated (untouched)."""
     if not has_program(provider, Program.INDIRECT_PROVIDER):
-        raise Forbidden(_("Only an indirect provider can remove a partnership."), code=CODE_NOT_PROVIDER)
+        raise Forbidden(
+            _("Only an indirect provider can remove a partnership."),
+            code=CODE_NOT_PROVIDER,
+            reason=REASON_NOT_PROVIDER,
+        )
     if user.tenant_id != provider.tenant_id or not user.is_global_admin:
         raise Forbidden(
             _("Only the provider's global admin can remove a partnership."),
             code=CODE_NOT_GLOBAL_ADMIN,
             rule="R1",
+            reason=REASON_NOT_GLOBAL_ADMIN,
         )
     partnership = (
         Partnership.objects.select_for_update()
@@ -575,15 +468,19 @@ def partnership_remove(*, provider: PartnerProfile, partnership_id: int, user: U
         .first()
     )
     if partnership is None:
-        raise NotFound(_("No such partnership."))
+        raise NotFound(_("No such partnership."), reason=REASON_PARTNERSHIP_NOT_FOUND)
     if partnership.status != Partnership.Status.ACTIVE:
-        raise Conflict(_("This partnership was already removed."), code=CODE_NOT_PENDING)
+        raise Conflict(
+            _("This partnership was already removed."),
+            code=CODE_NOT_PENDING,
+            reason=REASON_PARTNERSHIP_REMOVED,
+        )
     partnership.status = Partnership.Status.REMOVED
     partnership.removed_at = clock.now()
     partnership.removed_by = user
     partnership.save(update_fields=["status", "removed_at", "removed_by"])
     events.record(
-        "partnership.removed",
+        EventKind.PARTNERSHIP_REMOVED,
         tenant=provider.tenant,
         actor=user,
         obj=partnership,

@@ -1,33 +1,22 @@
-"""Background work for invitations: expiry, as a durable job per invitation (due at its expiry, swept by
-the portal's beat sweep) and as a periodic sweep that catches anything else. Both are idempotent."""
+"""Background work for every kind of invitation link: expiry.
+
+Each invitation has a durable job (`links.EXPIRE_JOB`, due at its expiry, run by the portal's job sweep);
+this periodic task is the second net, for an invitation whose job was lost or failed. Both are
+idempotent, and both serve partnership and customer invitations alike."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
 
-from partnercenter import jobs
 from partnercenter.celery import app
 
-from . import services
-
-
-@jobs.handler(services.EXPIRE_JOB)
-def expire_invitation_job(job) -> str:
-    try:
-        invitation_id = int(job.object_id)
-    except (TypeError, ValueError):
-        return "no invitation"
-    return (
-        "expired"
-        if services.invitation_expire(invitation_id=invitation_id, when_due=True)
-        else "nothing to do"
-    )
+from . import links  # noqa: F401 - registers the expiry job handler
 
 
 @shared_task(name="invitations.expire_due")
 def expire_due_invitations() -> int:
-    return services.invitations_expire_due()
+    return links.expire_due()
 
 
 EXPIRY_SWEEP_SECONDS = float(getattr(settings, "INVITATION_EXPIRY_SWEEP_SECONDS", 3600.0))
@@ -35,7 +24,7 @@ EXPIRY_SWEEP_SECONDS = float(getattr(settings, "INVITATION_EXPIRY_SWEEP_SECONDS"
 
 def _schedule_expiry_sweep(sender=None, **kwargs):
     (sender or app).add_periodic_task(
-        EXPIRY_SWEEP_SECONDS, app.signature("invitations.expire_due"), name="expire partnership invitations"
+        EXPIRY_SWEEP_SECONDS, app.signature("invitations.expire_due"), name="expire invitations"
     )
 
 

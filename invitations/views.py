@@ -8,7 +8,7 @@ from functools import wraps
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -23,8 +23,9 @@ from tenants.models import Program
 from tenants.permissions import partner_required
 from tenants.services import has_program
 
-from . import selectors, services
+from . import links, selectors, services
 from .forms import DirectoryFilterForm, DraftEmailForm, InvitationFilterForm
+from .link_pages import link_headers, link_problem
 from .models import PartnerInvitation, invitation_url
 
 SESSION_LINKS = "invitations.partner_links"
@@ -131,8 +132,8 @@ def listed_invitation_respond(request, pk: int):
         else:
             messages.error(request, _("Choose Accept or Decline."))
     except DomainError as exc:
-        if exc.status == 404:
-            raise Http404(str(exc.message))
+        if exc.reason == services.REASON_NOT_FOUND:
+            raise Http404(exc.text)
         messages.error(request, exc.text)
     return redirect("invitations:indirect_providers")
 
@@ -180,30 +181,30 @@ def invitation_list(request):
 
 
 def _remember_link(request, invitation_id: int, token: str) -> None:
-    links = dict(request.session.get(SESSION_LINKS, {}))
-    links[str(invitation_id)] = token
+    session_links = dict(request.session.get(SESSION_LINKS, {}))
+    session_links[str(invitation_id)] = token
     # Keep the session small: only the most recent drafts' links.
-    request.session[SESSION_LINKS] = dict(list(links.items())[-20:])
+    request.session[SESSION_LINKS] = dict(list(session_links.items())[-20:])
 
 
 RECENT_DRAFT = dt.timedelta(minutes=5)
 
 
 def _recent_unsent_draft(request) -> int | None:
-    links = request.session.get(SESSION_LINKS, {})
-    if not links:
+    session_links = request.session.get(SESSION_LINKS, {})
+    if not session_links:
         return None
     now = clock.now()
     candidates = selectors.invitations_of(
         request.partner_profile, status=PartnerInvitation.Status.PENDING
     ).filter(
-        pk__in=[int(pk) for pk in links],
+        pk__in=[int(pk) for pk in session_links],
         sent_at__isnull=True,
         created_by=request.user,
         created_at__gte=now - RECENT_DRAFT,
     )
     for invitation in candidates:
-        if services.token_hash(links[str(invitation.pk)]) == invitation.token_hash:
+        if links.token_matches(invitation, session_links[str(invitation.pk)]):
             return invitation.pk
     return None
 
@@ -233,7 +234,7 @@ def invitation_draft(request, pk: int):
     if invitation is None:
         raise Http404
     token = request.session.get(SESSION_LINKS, {}).get(str(invitation.pk), "")
-    if token and not services.token_hash(token) == invitation.token_hash:
+    if token and not links.token_matches(invitation, token):
         token = ""
     now = clock.now()
     status = invitation.effective_status(now)
@@ -243,7 +244,7 @@ def invitation_draft(request, pk: int):
         if not editable:
             messages.error(request, _("This invitation can no longer be sent."))
             return redirect("invitations:invitation_draft", pk=invitation.pk)
-        form = DraftEmailForm(request.POST, url=url)
+        form = DraftEmailForm(request.POST)
         if form.is_valid():
             try:
                 services.invitation_send(
@@ -256,7 +257,8 @@ def invitation_draft(request, pk: int):
                     body=form.cleaned_data["body"],
                 )
             except DomainError as exc:
-                form.add_error(None, exc.text)
+                on_body = exc.reason == links.REASON_DRAFT_LINK_MISSING
+                form.add_error("body" if on_body else None, exc.text)
             else:
                 messages.success(
                     request, _("The invitation was sent to %(email)s.") % {"email": form.cleaned_data["to"]}
@@ -265,7 +267,7 @@ def invitation_draft(request, pk: int):
         subject, body = form.data.get("subject", ""), form.data.get("body", "")
     else:
         subject, body = services.email_draft(invitation=invitation, token=token) if token else ("", "")
-        form = DraftEmailForm(initial={"subject": subject, "body": body, "token": token}, url=url)
+        form = DraftEmailForm(initial={"subject": subject, "body": body, "token": token})
     mailto = "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote) if token else ""
     return render(
         request,
@@ -278,7 +280,7 @@ def invitation_draft(request, pk: int):
             "editable": editable,
             "mailto": mailto,
             "can_invite": request.user.role in services.INVITER_ROLES,
-            "history": events.for_object(invitation).order_by("created_at", "id"),
+            "history": events.for_object(invitation),
         },
     )
 
@@ -291,8 +293,8 @@ def invitation_new_link(request, pk: int):
             provider=request.partner_profile, invitation_id=pk, user=request.user
         )
     except DomainError as exc:
-        if exc.status == 404:
-            raise Http404
+        if exc.reason == services.REASON_NOT_FOUND:
+            raise Http404(exc.text)
         messages.error(request, exc.text)
     else:
         _remember_link(request, pk, token)
@@ -306,8 +308,8 @@ def invitation_revoke(request, pk: int):
     try:
         services.invitation_revoke(provider=request.partner_profile, invitation_id=pk, user=request.user)
     except DomainError as exc:
-        if exc.status == 404:
-            raise Http404
+        if exc.reason == services.REASON_NOT_FOUND:
+            raise Http404(exc.text)
         messages.error(request, exc.text)
     else:
         messages.success(request, _("The invitation was revoked; its link no longer works."))
@@ -326,7 +328,7 @@ def partnership_remove(request, pk: int):
                 provider=request.partner_profile, partnership_id=pk, user=request.user
             )
         except DomainError as exc:
-            if exc.status == 403:
+            if exc.reason in (services.REASON_NOT_PROVIDER, services.REASON_NOT_GLOBAL_ADMIN):
                 raise PermissionDenied(exc.text)
             messages.error(request, exc.text)
         else:
@@ -346,48 +348,16 @@ def partnership_remove(request, pk: int):
 # --- The invitation link (R1, R10) ------------------------------------------------------------------
 
 
-PROBLEM_KINDS = {
-    services.CODE_UNKNOWN_LINK: ("unknown", 404),
-    services.CODE_EXPIRED: ("expired", 410),
-    services.CODE_USED: ("used", 410),
-    services.CODE_REVOKED: ("revoked", 410),
-    services.CODE_DECLINED: ("declined", 410),
-}
-
-
-def _link_headers(response):
-    # The token is in the URL: never let it leak to another site through a Referer header, nor into a
-    # shared cache. ("no-referrer" would make browsers send "Origin: null" and fail the CSRF check.)
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _problem(request, error: DomainError, invitation: PartnerInvitation | None):
-    kind, status = PROBLEM_KINDS.get(error.code, ("used", 410))
-    return _link_headers(
-        render(
-            request,
-            "invitations/link_problem.html",
-            {
-                "kind": kind,
-                "message": error.message,
-                "provider": invitation.provider if kind != "unknown" else None,
-            },
-            status=status,
-        )
-    )
-
-
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def partner_link(request, token: str):
     """GET shows who invites and what accepting means, and changes nothing (mail scanners open links).
-    Accepting or declining is a POST (CSRF-protected)."""
-    invitation = services.invitation_by_token(token)
-    error = services.link_state_error(invitation, clock.now())
-    if error is not None:
-        return _problem(request, error, invitation)
+    Accepting or declining is a POST (CSRF-protected). A link that cannot be used says why at once, signed
+    in or not (the same page as a customer invitation's link)."""
+    invitation, state = links.lookup(PartnerInvitation, token)
+    if state != links.PENDING:
+        return link_problem(request, state, invitation)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -409,12 +379,12 @@ def partner_link(request, token: str):
                 return redirect("overview")
             messages.error(request, _("Choose Accept or Decline."))
         except DomainError as exc:
-            if exc.code in PROBLEM_KINDS:
-                return _problem(request, exc, invitation)
+            if exc.reason in links.STATE_BY_REASON:
+                return link_problem(request, links.STATE_BY_REASON[exc.reason], invitation)
             messages.error(request, exc.text)
     refusals = services.acceptance_refusals(invitation=invitation, user=request.user)
     profile = getattr(request.user, "tenant", None) and services.partner_profile_for(request.user)
-    return _link_headers(
+    return link_headers(
         render(
             request,
             "invitations/link_landing.html",

@@ -154,8 +154,10 @@ def sweep_outbox() -> int:
 def email_resend(*, email: SentEmail) -> bool:
     """Ops' Resend: the email goes back in line for a fresh round of attempts, delivered after commit
     (a sent one is sent again: that is what ops asked for). One being sent right now is left alone."""
-    requeued = SentEmail.objects.filter(pk=email.pk).exclude(status=S.SENDING).update(
-        status=S.QUEUED, error="", attempts=0, claimed_at=None, next_attempt_at=clock.now()
+    requeued = (
+        SentEmail.objects.filter(pk=email.pk)
+        .exclude(status=S.SENDING)
+        .update(status=S.QUEUED, error="", attempts=0, claimed_at=None, next_attempt_at=clock.now())
     )
     if requeued:
         transaction.on_commit(lambda: publish(email.pk))

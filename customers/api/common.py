@@ -29,12 +29,12 @@ PAGING = [
 def _profile(request) -> PartnerProfile:
     profile = partner_profile_for(request.user)
     if profile is None:
-        raise Forbidden(_("This API is for partner tenants."))
+        raise Forbidden(_("This API is for partner tenants."), reason="partner.required")
     return profile
 
 
 def _access(request, customer_id):
-    return selectors.customer_access(profile=_profile(request), customer_id=customer_id)
+    return selectors.customer_access(profile=_profile(request), customer_id=customer_id, user=request.user)
 
 
 def _valid(serializer_class, data):

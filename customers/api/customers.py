@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -12,13 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
-from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
-from tenants.models import PartnerProfile, Program
-from tenants.services import has_program, is_direct_bill
+from partnercenter.errors import DomainError, NotFound
+from tenants.models import PartnerProfile
 
 from .. import selectors, services
 from ..models import CustomerAccount, ResellerRelationship
-from ..services.accounts import relationship_request_url
+from ..services.accounts import relationship_request_url, reseller_relationships_remove
 from .common import CUSTOMER_ID, PAGING, Collection, Obj, _access, _profile, _valid
 
 
@@ -106,16 +104,24 @@ def _parse_filter(raw: str) -> dict:
     try:
         spec = json.loads(raw)
     except ValueError:
-        raise DomainError(_("filter is not valid JSON."), code=400, status=400)
+        raise DomainError(_("filter is not valid JSON."), code=400, status=400, reason="customers.bad_filter")
     if not isinstance(spec, dict):
-        raise DomainError(_("filter is a JSON object."), code=400, status=400)
+        raise DomainError(_("filter is a JSON object."), code=400, status=400, reason="customers.bad_filter")
     field, value, op = spec.get("Field"), spec.get("Value"), str(spec.get("Operator", "starts_with")).lower()
     if field not in FILTER_FIELDS:
         raise DomainError(
-            _("filter Field is one of %(f)s.") % {"f": ", ".join(sorted(FILTER_FIELDS))}, code=400, status=400
+            _("filter Field is one of %(f)s.") % {"f": ", ".join(sorted(FILTER_FIELDS))},
+            code=400,
+            status=400,
+            reason="customers.bad_filter",
         )
     if op != "starts_with" or not isinstance(value, str) or not value.strip():
-        raise DomainError(_("filter needs Operator starts_with and a text Value."), code=400, status=400)
+        raise DomainError(
+            _("filter needs Operator starts_with and a text Value."),
+            code=400,
+            status=400,
+            reason="customers.bad_filter",
+        )
     value = value.strip()[:200]
     if field == "CompanyName":
         return {"company_prefix": value}
@@ -125,7 +131,10 @@ def _parse_filter(raw: str) -> dict:
         return {"reseller_tenant_id": str(selectors.uuid_or_404(value))}
     except NotFound:
         raise DomainError(
-            _("IndirectReseller filter Value is the reseller's tenant id."), code=400, status=400
+            _("IndirectReseller filter Value is the reseller's tenant id."),
+            code=400,
+            status=400,
+            reason="customers.bad_filter",
         )
 
 
@@ -162,13 +171,8 @@ class CustomersView(TenantAPIView, APIView):
     def post(self, request):
         profile = _profile(request)
         data = _valid(CustomerCreateSerializer, request.data)
+        # Who may create, and for which reseller (R13), is the service's decision.
         reseller = PartnerProfile.objects.filter(tenant_id=data["associatedPartnerId"]).first()
-        if reseller is None:
-            if not has_program(profile, Program.INDIRECT_PROVIDER):
-                raise Forbidden(
-                    _("Indirect resellers cannot create Azure AD tenants for new customers."), rule="R13"
-                )
-            raise DomainError(_("associatedPartnerId is not one of your indirect resellers."), rule="R13")
         billing = data["billingProfile"]
         address = billing.get("defaultAddress") or {}
         domain = data["companyProfile"]["domain"].strip().lower()
@@ -207,21 +211,12 @@ class CustomerView(TenantAPIView, APIView):
         operation_id="customers_update",
         parameters=[CUSTOMER_ID],
         request=CustomerPatchSerializer,
-        responses={200: Obj, 404: ERROR_BODY, 409: ERROR_BODY},
+        responses={200: Obj, 403: ERROR_BODY, 404: ERROR_BODY, 409: ERROR_BODY},
     )
     def patch(self, request, customer_id):
         access = _access(request, customer_id)
         _valid(CustomerPatchSerializer, request.data)
-        if not request.user.is_global_admin:
-            raise Forbidden(_("Only a global admin can remove a reseller relationship."))
-        own = [r for r in access.relationships if r.partner_id == access.profile.pk]
-        if not own:
-            raise Conflict(_("You are not this customer's reseller of record."))
-        with transaction.atomic():
-            for rel in own:
-                services.relationship_remove(
-                    relationship=rel, user=request.user, reason="relationshipToPartner: none"
-                )
+        reseller_relationships_remove(access=access, user=request.user, reason="relationshipToPartner: none")
         body = customer_body(access.customer, [], access.profile)
         body["relationshipToPartner"] = "none"
         return Response(body)
@@ -236,12 +231,7 @@ class CustomerRelationshipsView(TenantAPIView, APIView):
     )
     def get(self, request, customer_id):
         access = _access(request, customer_id)
-        rels = (
-            ResellerRelationship.objects.filter(customer=access.customer, status="active")
-            .select_related("partner__tenant", "provider__tenant")
-            .order_by("established_at", "pk")
-        )
-        items = [relationship_body(r) for r in rels]
+        items = [relationship_body(r) for r in selectors.customer_relationships(access=access)]
         return Response(
             {"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}}
         )
@@ -257,12 +247,10 @@ class RelationshipRequestView(TenantAPIView, APIView):
         },
     )
     def get(self, request):
-        profile = _profile(request)
-        if not is_direct_bill(profile):
-            raise Forbidden(_("Only a direct-bill partner has a direct reseller relationship link."))
+        url = relationship_request_url(partner=_profile(request), user=request.user, delegated_admin=True)
         return Response(
             {
-                "url": relationship_request_url(partner=profile, delegated_admin=True),
+                "url": url,
                 "attributes": {"objectType": "CustomerRelationshipRequest"},
             }
         )

@@ -8,13 +8,14 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partnercenter import clock
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
 from partnercenter.errors import DomainError, NotFound
 from tenants.models import PartnerProfile
 
 from .. import selectors, services
 from ..models import ResellerRelationship
-from ..services.accounts import invitation_url
+from ..services.invitations import draft_text, invitation_url
 from .common import PAGING, Collection, Obj, _profile, _valid
 from .customers import relationship_body
 
@@ -42,14 +43,19 @@ def _provider_by_id(value: str) -> PartnerProfile:
         except NotFound:
             provider = None
     if provider is None:
-        raise DomainError(_("providerId is not one of your indirect providers."), rule="R11")
+        raise DomainError(
+            _("providerId is not one of your indirect providers."),
+            rule="R11",
+            reason="customer_invitation.provider_not_partnered",
+        )
     return provider
 
 
 def customer_invitation_body(inv) -> dict:
     return {
         "id": str(inv.pk),
-        "status": inv.status,
+        # A pending invitation past its expiry reads expired, as a partnership invitation does.
+        "status": inv.effective_status(clock.now()),
         "includeDelegatedAdmin": inv.include_delegated_admin,
         "provider": {"id": str(inv.provider.tenant_id), "name": inv.provider.legal_name},
         "emailTo": inv.email_to,
@@ -103,8 +109,6 @@ class CustomerInvitationsView(TenantAPIView, APIView):
             provider=_provider_by_id(data["providerId"]),
             include_delegated_admin=data["includeDelegatedAdmin"],
         )
-        from ..services.accounts import draft_text
-
         subject, body = draft_text(invitation, token)
         return Response(
             {

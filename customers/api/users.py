@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
-from partnercenter.errors import DomainError, NotFound
 
 from .. import selectors, services
-from ..models import CustomerUser, Subscription
+from ..models import CustomerUser
+from ..services.directory import licenses_update
 from .common import CUSTOMER_ID, PAGING, Collection, Obj, _access, _valid
 
 
@@ -63,12 +61,6 @@ class LicenseUpdateSerializer(serializers.Serializer):
 USER_ID = OpenApiParameter("user_id", str, OpenApiParameter.PATH)
 
 
-def _require_admin(access) -> None:
-    from ..services.directory import require_admin_rights
-
-    require_admin_rights(access)
-
-
 class UsersView(TenantAPIView, APIView):
     @extend_schema(
         summary="The customer's users (reseller with admin rights, R12)",
@@ -78,7 +70,6 @@ class UsersView(TenantAPIView, APIView):
     )
     def get(self, request, customer_id):
         access = _access(request, customer_id)
-        _require_admin(access)
         items, total, token = page_slice(request, selectors.users_for(access=access))
         return Response(page_body(request, [user_body(u) for u in items], total, token))
 
@@ -112,7 +103,6 @@ class UserView(TenantAPIView, APIView):
     )
     def get(self, request, customer_id, user_id):
         access = _access(request, customer_id)
-        _require_admin(access)
         return Response(user_body(selectors.user_for(access=access, user_id=user_id)))
 
     @extend_schema(
@@ -122,7 +112,6 @@ class UserView(TenantAPIView, APIView):
     )
     def delete(self, request, customer_id, user_id):
         access = _access(request, customer_id)
-        _require_admin(access)
         cu = selectors.user_for(access=access, user_id=user_id)
         services.customer_user_delete(access=access, user=request.user, customer_user=cu)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -137,7 +126,6 @@ class UserLicensesView(TenantAPIView, APIView):
     )
     def get(self, request, customer_id, user_id):
         access = _access(request, customer_id)
-        _require_admin(access)
         cu = selectors.user_for(access=access, user_id=user_id)
         items = [license_body(a) for a in cu.licenses.all()]
         return Response(
@@ -154,21 +142,18 @@ class LicenseUpdatesView(TenantAPIView, APIView):
     )
     def post(self, request, customer_id, user_id):
         access = _access(request, customer_id)
-        _require_admin(access)
         cu = selectors.user_for(access=access, user_id=user_id)
         data = _valid(LicenseUpdateSerializer, request.data)
-        subs = list(selectors.subscriptions_for(access=access))
-        admin_rel_ids = {r.pk for r in access.admin_relationships}
-        with transaction.atomic():
-            for item in data["licensesToAssign"]:
-                sub = self._pick(subs, admin_rel_ids, item)
-                services.license_assign(access=access, user=request.user, customer_user=cu, subscription=sub)
-            for sku in data["licensesToRemove"]:
-                for a in list(cu.licenses.select_related("subscription")):
-                    if a.subscription.offer_id == sku:
-                        services.license_remove(
-                            access=access, user=request.user, customer_user=cu, subscription=a.subscription
-                        )
+        licenses_update(
+            access=access,
+            user=request.user,
+            customer_user=cu,
+            assign=[
+                {"sku_id": item.get("skuId"), "subscription_id": item.get("subscriptionId")}
+                for item in data["licensesToAssign"]
+            ],
+            remove=[{"sku_id": sku} for sku in data["licensesToRemove"]],
+        )
         cu = selectors.user_for(access=access, user_id=cu.pk)
         return Response(
             {
@@ -178,29 +163,3 @@ class LicenseUpdatesView(TenantAPIView, APIView):
             },
             status=status.HTTP_201_CREATED,
         )
-
-    @staticmethod
-    def _pick(subs, admin_rel_ids, item) -> Subscription:
-        if item.get("subscriptionId"):
-            sub = next((s for s in subs if s.pk == item["subscriptionId"]), None)
-            if sub is None:
-                raise NotFound()
-            return sub
-        sku = item.get("skuId")
-        if not sku:
-            raise DomainError(
-                _("Each license to assign names a skuId or a subscriptionId."), code=400, status=400
-            )
-        candidates = [
-            s
-            for s in subs
-            if s.offer_id == sku and s.status == "active" and s.relationship_id in admin_rel_ids
-        ]
-        if not candidates:
-            raise DomainError(
-                _("The customer has no active subscription of %(sku)s you manage.") % {"sku": sku},
-                code=400,
-                status=400,
-            )
-        free = [s for s in candidates if s.assigned < s.quantity]
-        return (free or candidates)[0]

@@ -3,16 +3,17 @@
 from .accounts import (  # noqa: F401
     customer_account_ensure,
     customer_create_for_reseller,
-    customer_invitation_accept,
-    customer_invitation_create,
-    customer_invitation_decline,
-    customer_invitation_expire_due,
-    customer_invitation_finish_draft,
-    customer_invitation_revoke,
     direct_relationship_accept,
-    invitation_url,
-    lookup_invitation,
     relationship_remove,
 )
 from .directory import customer_user_create, customer_user_delete, license_assign, license_remove  # noqa: F401
+from .invitations import (  # noqa: F401
+    customer_invitation_accept,
+    customer_invitation_create,
+    customer_invitation_decline,
+    customer_invitation_finish_draft,
+    customer_invitation_revoke,
+    invitation_url,
+    lookup_invitation,
+)
 from .orders import order_create, subscription_renew_or_expire, subscription_update  # noqa: F401

@@ -9,23 +9,30 @@ from django.utils.translation import gettext as _
 
 from partnercenter import clock, events
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
+from partnercenter.events import EventKind
 from tenants.models import User
 
 from ..models import CustomerUser, LicenseAssignment, Subscription
-from ..selectors import CustomerAccess
+from ..selectors import (
+    USER_ADMIN_ROLES,
+    CustomerAccess,
+    require_users_visible,
+    role_allows,
+    subscriptions_for,
+)
 
 _LOCAL_PART = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
 
 
-def require_admin_rights(access: CustomerAccess) -> None:
-    if not access.can_manage_users:
+def require_admin_rights(access: CustomerAccess, user: User) -> None:
+    """R12 and SPEC §10: the customer's reseller of record with delegated admin privileges, acting through
+    a global admin or an admin agent, manages its users and licenses."""
+    require_users_visible(access)
+    if not role_allows(user, USER_ADMIN_ROLES):
         raise Forbidden(
-            _(
-                "Managing %(customer)s's users and licenses needs admin rights: its reseller of record with "
-                "delegated admin privileges."
-            )
-            % {"customer": access.customer.company_name},
+            _("Only a global admin or an admin agent can manage a customer's users and licenses."),
             rule="R12",
+            reason="customers.role_cannot_manage_users",
         )
 
 
@@ -40,7 +47,7 @@ def customer_user_create(
     last_name: str = "",
     usage_location: str = "US",
 ) -> CustomerUser:
-    require_admin_rights(access)
+    require_admin_rights(access, user)
     user_name = (user_name or "").strip().lower()
     domain = access.customer.domain
     if "@" in user_name:
@@ -50,21 +57,32 @@ def customer_user_create(
                 _("A user name is in the customer's domain, %(domain)s.") % {"domain": domain},
                 code=400,
                 status=400,
+                reason="customer_users.wrong_domain",
             )
         user_name = local
     if not _LOCAL_PART.match(user_name):
         raise DomainError(
-            _("A user name uses letters, digits, dots, hyphens and underscores."), code=400, status=400
+            _("A user name uses letters, digits, dots, hyphens and underscores."),
+            code=400,
+            status=400,
+            reason="customer_users.bad_user_name",
         )
     display_name = (display_name or "").strip() or " ".join(p for p in [first_name, last_name] if p)
     if not display_name:
-        raise DomainError(_("Enter a display name."), code=400, status=400)
+        raise DomainError(
+            _("Enter a display name."), code=400, status=400, reason="customer_users.display_name_missing"
+        )
     usage_location = (usage_location or "US").strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", usage_location):
-        raise DomainError(_("The usage location is a two-letter country code."), code=400, status=400)
+        raise DomainError(
+            _("The usage location is a two-letter country code."),
+            code=400,
+            status=400,
+            reason="customer_users.bad_usage_location",
+        )
     upn = f"{user_name}@{domain}"
     if CustomerUser.objects.filter(user_principal_name=upn).exists():
-        raise Conflict(_("The user %(upn)s already exists.") % {"upn": upn})
+        raise Conflict(_("The user %(upn)s already exists.") % {"upn": upn}, reason="customer_users.exists")
     created = CustomerUser.objects.create(
         customer=access.customer,
         user_principal_name=upn,
@@ -75,7 +93,7 @@ def customer_user_create(
         created_at=clock.now(),
     )
     events.record(
-        "customer_user.created",
+        EventKind.CUSTOMER_USER_CREATED,
         tenant=access.customer.tenant,
         actor=user,
         obj=created,
@@ -86,14 +104,17 @@ def customer_user_create(
 
 @transaction.atomic
 def customer_user_delete(*, access: CustomerAccess, user: User, customer_user: CustomerUser) -> None:
-    require_admin_rights(access)
+    require_admin_rights(access, user)
     if customer_user.customer_id != access.customer.pk:
         raise NotFound()
     if customer_user.portal_user_id:
-        raise Conflict(_("The customer's own sign-in accounts are managed by the customer."))
+        raise Conflict(
+            _("The customer's own sign-in accounts are managed by the customer."),
+            reason="customer_users.customer_managed",
+        )
     upn = customer_user.user_principal_name
     events.record(
-        "customer_user.deleted",
+        EventKind.CUSTOMER_USER_DELETED,
         tenant=access.customer.tenant,
         actor=user,
         obj=customer_user,
@@ -115,15 +136,20 @@ def license_assign(
     *, access: CustomerAccess, user: User, customer_user: CustomerUser, subscription: Subscription
 ) -> LicenseAssignment:
     """Assign one seat. The subscription row is locked so two assignments cannot take the last seat."""
-    require_admin_rights(access)
+    require_admin_rights(access, user)
     if customer_user.customer_id != access.customer.pk:
         raise NotFound()
     sub = _manageable_subscription(access, subscription)
     if sub.status != Subscription.Status.ACTIVE:
-        raise Conflict(_("Licenses come from an active subscription."))
+        raise Conflict(
+            _("Licenses come from an active subscription."), reason="licenses.subscription_not_active"
+        )
     if not sub.offer.is_license_based:
         raise DomainError(
-            _("%(offer)s is not licensed per user.") % {"offer": sub.offer.name}, code=400, status=400
+            _("%(offer)s is not licensed per user.") % {"offer": sub.offer.name},
+            code=400,
+            status=400,
+            reason="licenses.not_per_user",
         )
     existing = LicenseAssignment.objects.filter(user=customer_user, subscription=sub).first()
     if existing:
@@ -132,13 +158,14 @@ def license_assign(
     if used >= sub.quantity:
         raise Conflict(
             _("All %(q)d licenses of %(offer)s are assigned. Increase the quantity first.")
-            % {"q": sub.quantity, "offer": sub.offer.name}
+            % {"q": sub.quantity, "offer": sub.offer.name},
+            reason="licenses.no_free_seat",
         )
     assignment = LicenseAssignment.objects.create(
         user=customer_user, subscription=sub, assigned_at=clock.now(), assigned_by=user
     )
     events.record(
-        "license.assigned",
+        EventKind.LICENSE_ASSIGNED,
         tenant=access.customer.tenant,
         actor=user,
         obj=customer_user,
@@ -151,17 +178,87 @@ def license_assign(
 def license_remove(
     *, access: CustomerAccess, user: User, customer_user: CustomerUser, subscription: Subscription
 ) -> bool:
-    require_admin_rights(access)
+    require_admin_rights(access, user)
     if customer_user.customer_id != access.customer.pk:
         raise NotFound()
     sub = _manageable_subscription(access, subscription)
     deleted, _detail = LicenseAssignment.objects.filter(user=customer_user, subscription=sub).delete()
     if deleted:
         events.record(
-            "license.removed",
+            EventKind.LICENSE_REMOVED,
             tenant=access.customer.tenant,
             actor=user,
             obj=customer_user,
             payload={"subscriptionId": str(sub.pk), "offerId": sub.offer_id},
         )
     return bool(deleted)
+
+
+def _pick_subscription(subs: list[Subscription], admin_rel_ids: set, ref: dict, held: set) -> Subscription:
+    """The subscription one license comes from: the one named, or, for a SKU, an active one the partner
+    administers: the one the user already holds, else one with a free seat, else any (which then refuses)."""
+    if ref.get("subscription_id"):
+        sub = next((s for s in subs if str(s.pk) == str(ref["subscription_id"])), None)
+        if sub is None:
+            raise NotFound(reason="licenses.subscription_not_found")
+        return sub
+    sku = ref.get("sku_id")
+    if not sku:
+        raise DomainError(
+            _("Each license to assign names a skuId or a subscriptionId."),
+            code=400,
+            status=400,
+            reason="licenses.sku_or_subscription_missing",
+        )
+    candidates = [
+        s
+        for s in subs
+        if s.offer_id == sku and s.status == Subscription.Status.ACTIVE and s.relationship_id in admin_rel_ids
+    ]
+    if not candidates:
+        raise DomainError(
+            _("The customer has no active subscription of %(sku)s you manage.") % {"sku": sku},
+            code=400,
+            status=400,
+            reason="licenses.no_subscription_for_sku",
+        )
+    mine = [s for s in candidates if s.pk in held]
+    free = [s for s in candidates if s.assigned < s.quantity]
+    return (mine or free or candidates)[0]
+
+
+@transaction.atomic
+def licenses_update(
+    *,
+    access: CustomerAccess,
+    user: User,
+    customer_user: CustomerUser,
+    assign: list[dict] | None = None,
+    remove: list[dict] | None = None,
+) -> CustomerUser:
+    """Assign and remove a user's licenses in one go: all of it or nothing (R12). Each entry names a
+    `subscription_id` or a `sku_id`; a SKU to assign takes a seat from a subscription with a free one first,
+    a SKU to remove frees every seat of it the user holds."""
+    require_admin_rights(access, user)
+    if customer_user.customer_id != access.customer.pk:
+        raise NotFound()
+    subs = list(subscriptions_for(access=access))
+    admin_rel_ids = {r.pk for r in access.admin_relationships}
+    held = set(LicenseAssignment.objects.filter(user=customer_user).values_list("subscription_id", flat=True))
+    for ref in assign or []:
+        sub = _pick_subscription(subs, admin_rel_ids, ref, held)
+        if sub.pk not in held:
+            license_assign(access=access, user=user, customer_user=customer_user, subscription=sub)
+            held.add(sub.pk)
+            sub.assigned += 1  # the next pick for the same SKU sees this seat taken
+    for ref in remove or []:
+        if ref.get("subscription_id"):
+            freeing = [_pick_subscription(subs, admin_rel_ids, ref, held)]
+        else:
+            held = LicenseAssignment.objects.filter(
+                user=customer_user, subscription__offer_id=ref.get("sku_id")
+            )
+            freeing = [a.subscription for a in held.select_related("subscription")]
+        for sub in freeing:
+            license_remove(access=access, user=user, customer_user=customer_user, subscription=sub)
+    return customer_user

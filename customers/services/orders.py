@@ -1,23 +1,25 @@
-"""Orders and subscriptions (R14, R15, R18) and the term-end renewal job."""
+"""Orders (R14, R15, R18). Subscription changes and the term-end renewal job are in `subscriptions`."""
 
 from __future__ import annotations
-
-import calendar
-import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from partnercenter import clock, events, jobs
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
-from tenants.models import PartnerProfile, Program, ProgramMembership, Role, User
+from partnercenter.events import EventKind
+from tenants.models import PartnerProfile, Program, ProgramMembership, User
 from tenants.services import is_direct_bill
 
-from ..models import LicenseAssignment, Offer, Order, ResellerRelationship, Subscription
-from ..selectors import CustomerAccess
+from ..models import Offer, Order, ResellerRelationship, Subscription
+from ..selectors import ORDER_ROLES, CustomerAccess, role_allows
+from .subscriptions import (  # noqa: F401  (subscription_* re-exported: callers import them from here)
+    RENEWAL_JOB,
+    add_months,
+    subscription_renew_or_expire,
+    subscription_update,
+)
 
-RENEWAL_JOB = "customers.subscription_term_end"
-ORDER_ROLES = (Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT)
 MAX_LINE_ITEMS = 50
 BILLING_CYCLES = ("monthly", "annual")
 
@@ -25,13 +27,6 @@ BILLING_CYCLES = ("monthly", "annual")
 MPN_NOT_FOUND = 800015  # partnerIdOnRecord is not a known MPN ID
 NOT_INDIRECT_RESELLER = 800016  # the MPN ID is not an indirect reseller's
 RESELLER_NOT_ACTIVE = 800039  # the reseller's indirect reseller program membership is not active (restricted)
-
-
-def add_months(moment: dt.datetime, months: int) -> dt.datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def reseller_on_record(mpn_id: str) -> PartnerProfile:
@@ -44,6 +39,7 @@ def reseller_on_record(mpn_id: str) -> PartnerProfile:
             code=MPN_NOT_FOUND,
             status=400,
             rule="R18",
+            reason="orders.mpn_id_not_found",
         )
     membership = ProgramMembership.objects.filter(partner=profile, program=Program.INDIRECT_RESELLER).first()
     if membership is None:
@@ -53,6 +49,7 @@ def reseller_on_record(mpn_id: str) -> PartnerProfile:
             code=NOT_INDIRECT_RESELLER,
             status=400,
             rule="R18",
+            reason="orders.not_indirect_reseller",
         )
     if membership.status != ProgramMembership.Status.ACTIVE:
         raise DomainError(
@@ -61,6 +58,7 @@ def reseller_on_record(mpn_id: str) -> PartnerProfile:
             code=RESELLER_NOT_ACTIVE,
             status=400,
             rule="R18",
+            reason="orders.reseller_not_active",
         )
     return profile
 
@@ -77,6 +75,7 @@ def reseller_order_refusal(access: CustomerAccess) -> Forbidden:
             )
             % values,
             rule="R14",
+            reason="orders.direct_bill_not_allowed",
         )
     return Forbidden(
         _(
@@ -84,12 +83,23 @@ def reseller_order_refusal(access: CustomerAccess) -> Forbidden:
         )
         % values,
         rule="R18",
+        reason="orders.provider_orders",
     )
+
+
+def order_refusal(*, access: CustomerAccess, user: User) -> DomainError | None:
+    """Why `user` cannot order for this customer through its partner, or None: the order page shows it
+    instead of the form, and `order_create` raises it (SPEC §10 roles; R14, R15, R18)."""
+    if not role_allows(user, ORDER_ROLES):
+        return Forbidden(_("Your role cannot place orders."), rule="R18", reason="orders.role_cannot_order")
+    if access.order_mode is None:
+        return reseller_order_refusal(access) if access.as_reseller is not None else NotFound()
+    return None
 
 
 def _relationship_for_order(access: CustomerAccess, line_items: list[dict]) -> ResellerRelationship:
     profile = access.profile
-    if access.as_provider:
+    if access.order_mode == "provider":
         chosen: ResellerRelationship | None = None
         for item in line_items:
             pior = str(item.get("partnerIdOnRecord") or "").strip()
@@ -99,6 +109,7 @@ def _relationship_for_order(access: CustomerAccess, line_items: list[dict]) -> R
                     code=MPN_NOT_FOUND,
                     status=400,
                     rule="R18",
+                    reason="orders.partner_on_record_missing",
                 )
             reseller = reseller_on_record(pior)
             rel = next((r for r in access.as_provider if r.partner_id == reseller.pk), None)
@@ -112,43 +123,56 @@ def _relationship_for_order(access: CustomerAccess, line_items: list[dict]) -> R
                     code=400,
                     status=400,
                     rule="R15",
+                    reason="orders.customer_not_authorized",
                 )
             if chosen is not None and chosen.pk != rel.pk:
-                raise DomainError(_("One order names one reseller on record."), code=400, status=400)
+                raise DomainError(
+                    _("One order names one reseller on record."),
+                    code=400,
+                    status=400,
+                    reason="orders.several_resellers",
+                )
             chosen = rel
         assert chosen is not None
         return chosen
-    if access.direct is not None:
-        for item in line_items:
-            pior = str(item.get("partnerIdOnRecord") or "").strip()
-            if pior and pior != profile.mpn_id:
-                raise DomainError(
-                    _("A direct-bill order is on record for your own MPN ID only."), code=400, status=400
-                )
-        return access.direct
-    if access.as_reseller is not None:
-        raise reseller_order_refusal(access)
-    raise NotFound()
+    for item in line_items:
+        pior = str(item.get("partnerIdOnRecord") or "").strip()
+        if pior and pior != profile.mpn_id:
+            raise DomainError(
+                _("A direct-bill order is on record for your own MPN ID only."),
+                code=400,
+                status=400,
+                reason="orders.direct_bill_other_mpn_id",
+            )
+    return access.direct
 
 
 def _parse_lines(line_items) -> list[tuple[dict, Offer, int]]:
     if not isinstance(line_items, list) or not line_items:
-        raise DomainError(_("An order needs at least one line item."), code=400, status=400)
+        raise DomainError(
+            _("An order needs at least one line item."), code=400, status=400, reason="orders.no_line_items"
+        )
     if len(line_items) > MAX_LINE_ITEMS:
         raise DomainError(
-            _("An order has at most %(n)d line items.") % {"n": MAX_LINE_ITEMS}, code=400, status=400
+            _("An order has at most %(n)d line items.") % {"n": MAX_LINE_ITEMS},
+            code=400,
+            status=400,
+            reason="orders.too_many_line_items",
         )
     offers = {o.pk: o for o in Offer.objects.filter(pk__in=[str(i.get("offerId", "")) for i in line_items])}
     parsed = []
     for item in line_items:
         if not isinstance(item, dict):
-            raise DomainError(_("Each line item is an object."), code=400, status=400)
+            raise DomainError(
+                _("Each line item is an object."), code=400, status=400, reason="orders.bad_line_item"
+            )
         offer = offers.get(str(item.get("offerId", "")))
         if offer is None or not offer.is_active:
             raise DomainError(
                 _("The offer %(id)s is not in the catalog.") % {"id": item.get("offerId", "-")},
                 code=400,
                 status=400,
+                reason="orders.offer_not_in_catalog",
             )
         try:
             quantity = int(item.get("quantity", 0))
@@ -160,6 +184,7 @@ def _parse_lines(line_items) -> list[tuple[dict, Offer, int]]:
                 % {"offer": offer.name, "min": offer.min_quantity, "max": offer.max_quantity},
                 code=400,
                 status=400,
+                reason="orders.bad_quantity",
             )
         parsed.append((item, offer, quantity))
     return parsed
@@ -178,10 +203,13 @@ def order_create(
     provider orders for a reseller's customer with partnerIdOnRecord = the reseller's MPN ID (R18); the
     direct-bill capability is refused for customers acquired as an indirect reseller (R14).
     The same `request_id` twice (a double click, a retried API call) makes one order."""
-    if user.role not in ORDER_ROLES:
-        raise Forbidden(_("Your role cannot place orders."), rule="R18")
+    refusal = order_refusal(access=access, user=user)
+    if refusal is not None:
+        raise refusal
     if billing_cycle not in BILLING_CYCLES:
-        raise DomainError(_("billingCycle is monthly or annual."), code=400, status=400)
+        raise DomainError(
+            _("billingCycle is monthly or annual."), code=400, status=400, reason="orders.bad_billing_cycle"
+        )
     request_id = (request_id or "").strip()[:64] or None
     parsed = _parse_lines(line_items)
     relationship = _relationship_for_order(access, line_items)
@@ -190,7 +218,10 @@ def order_create(
         existing = Order.objects.filter(placed_by=placed_by, request_id=request_id).first()
         if existing is not None:
             if existing.customer_id != access.customer.pk:
-                raise Conflict(_("This request id was already used for another order."))
+                raise Conflict(
+                    _("This request id was already used for another order."),
+                    reason="orders.request_id_reused",
+                )
             return existing
     now = clock.now()
     try:
@@ -208,10 +239,12 @@ def order_create(
         # A concurrent submit with the same request id won: answer with its order.
         existing = Order.objects.filter(placed_by=placed_by, request_id=request_id).first()
         if existing is None or existing.customer_id != access.customer.pk:
-            raise Conflict(_("This request id was already used for another order."))
+            raise Conflict(
+                _("This request id was already used for another order."), reason="orders.request_id_reused"
+            )
         return existing
     events.record(
-        "order.created",
+        EventKind.ORDER_CREATED,
         tenant=access.customer.tenant,
         actor=user,
         obj=order,
@@ -234,7 +267,7 @@ def order_create(
         )
         jobs.job_schedule(kind=RENEWAL_JOB, obj=sub, due_at=sub.term_end, tenant=access.customer.tenant)
         events.record(
-            "subscription.created",
+            EventKind.SUBSCRIPTION_CREATED,
             tenant=access.customer.tenant,
             actor=user,
             obj=sub,
@@ -252,120 +285,5 @@ def order_create(
     order.line_items = lines
     order.complete()
     order.save(update_fields=["line_items", "status"])
-    events.record("order.completed", tenant=access.customer.tenant, actor=user, obj=order)
+    events.record(EventKind.ORDER_COMPLETED, tenant=access.customer.tenant, actor=user, obj=order)
     return order
-
-
-@transaction.atomic
-def subscription_update(
-    *,
-    access: CustomerAccess,
-    user: User,
-    subscription: Subscription,
-    quantity: int | None = None,
-    status: str | None = None,
-    auto_renew: bool | None = None,
-) -> Subscription:
-    """Change quantity, suspend/reactivate, turn auto-renew on or off (R12, R18)."""
-    if not access.manages(subscription):
-        raise NotFound()
-    if user.role not in ORDER_ROLES:
-        raise Forbidden(_("Your role cannot change subscriptions."), rule="R18")
-    sub = Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
-    if sub.status in (Subscription.Status.EXPIRED, Subscription.Status.DELETED):
-        raise Conflict(_("This subscription has ended and cannot be changed."))
-    tenant = access.customer.tenant
-    if status is not None and status not in (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED):
-        raise DomainError(_("status is active or suspended."), code=400, status=400)
-    if status == Subscription.Status.ACTIVE and sub.status == Subscription.Status.SUSPENDED:
-        sub.reactivate()
-        sub.save(update_fields=["status"])
-        events.record("subscription.reactivated", tenant=tenant, actor=user, obj=sub)
-    if quantity is not None and quantity != sub.quantity:
-        if sub.status != Subscription.Status.ACTIVE:
-            raise Conflict(_("Reactivate the subscription before changing its quantity."))
-        if not sub.offer.min_quantity <= quantity <= sub.offer.max_quantity:
-            raise DomainError(
-                _("The quantity must be between %(min)d and %(max)d.")
-                % {"min": sub.offer.min_quantity, "max": sub.offer.max_quantity},
-                code=400,
-                status=400,
-            )
-        assigned = LicenseAssignment.objects.filter(subscription=sub).count()
-        if quantity < assigned:
-            raise Conflict(
-                _("%(n)d licenses are assigned; unassign some before lowering the quantity to %(q)d.")
-                % {"n": assigned, "q": quantity}
-            )
-        before = sub.quantity
-        sub.quantity = quantity
-        sub.save(update_fields=["quantity"])
-        events.record(
-            "subscription.quantity_changed",
-            tenant=tenant,
-            actor=user,
-            obj=sub,
-            payload={"from": before, "to": quantity},
-        )
-    if auto_renew is not None and auto_renew != sub.auto_renew:
-        sub.auto_renew = auto_renew
-        sub.save(update_fields=["auto_renew"])
-        events.record(
-            "subscription.auto_renew_changed",
-            tenant=tenant,
-            actor=user,
-            obj=sub,
-            payload={"autoRenew": auto_renew},
-        )
-    if status == Subscription.Status.SUSPENDED and sub.status == Subscription.Status.ACTIVE:
-        sub.suspend()
-        sub.save(update_fields=["status"])
-        events.record("subscription.suspended", tenant=tenant, actor=user, obj=sub)
-    return sub
-
-
-def subscription_renew_or_expire(*, subscription_id) -> str:
-    """At term end: renew (auto-renew on, active) or expire. Idempotent: a run before the term end, or a
-    second run after it was handled, changes nothing. Runs inside the job's transaction."""
-    sub = (
-        Subscription.objects.select_for_update()
-        .select_related("offer", "customer__tenant")
-        .filter(pk=subscription_id)
-        .first()
-    )
-    if sub is None:
-        return "gone"
-    if sub.status not in (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED):
-        return f"already {sub.status}"
-    now = clock.now()
-    if sub.term_end > now:
-        return "not due"
-    tenant = sub.customer.tenant
-    if sub.status == Subscription.Status.ACTIVE and sub.auto_renew:
-        previous_end = sub.term_end
-        while sub.term_end <= now:
-            sub.term_start = sub.term_end
-            sub.term_end = add_months(sub.term_end, sub.offer.term_months)
-            sub.renewed_count += 1
-        sub.save(update_fields=["term_start", "term_end", "renewed_count"])
-        jobs.job_schedule(kind=RENEWAL_JOB, obj=sub, due_at=sub.term_end, tenant=tenant)
-        events.record(
-            "subscription.renewed",
-            tenant=tenant,
-            actor_label=f"job:{RENEWAL_JOB}",
-            obj=sub,
-            payload={"previousTermEnd": previous_end.isoformat(), "termEnd": sub.term_end.isoformat()},
-        )
-        return "renewed"
-    freed = LicenseAssignment.objects.filter(subscription=sub).delete()[0]
-    sub.expire()
-    sub.save(update_fields=["status"])
-    events.record(
-        "subscription.expired",
-        tenant=tenant,
-        actor_label=f"job:{RENEWAL_JOB}",
-        obj=sub,
-        reason="auto-renew off" if not sub.auto_renew else "suspended at term end",
-        payload={"licensesFreed": freed},
-    )
-    return "expired"

@@ -6,18 +6,14 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnercenter.errors import DomainError, NotFound
-from tenants.models import Program
+from partnercenter.errors import Conflict, DomainError, NotFound
 from tenants.permissions import partner_required
-from tenants.services import has_program
 
 from .. import selectors, services
 from ..forms import (
@@ -28,8 +24,10 @@ from ..forms import (
     OrderForm,
     SubscriptionActionForm,
 )
-from ..models import ResellerRelationship, Subscription
-from ..services.orders import reseller_order_refusal
+from ..models import Subscription
+from ..services.accounts import reseller_relationships_remove
+from ..services.directory import licenses_update
+from ..services.orders import order_refusal
 
 PAGE_SIZE = 25
 USERS_PAGE_SIZE = 50
@@ -37,30 +35,16 @@ USERS_PAGE_SIZE = 50
 
 def _access(request, customer_id):
     # NotFound is an Http404: another tenant's customer answers the readable 404 page.
-    return selectors.customer_access(profile=request.partner_profile, customer_id=customer_id)
-
-
-def _decorate(customer, profile) -> None:
-    """What one list row offers (R17), from the partner's relationships with the customer."""
-    rels = customer.my_relationships
-    customer.direct = next((r for r in rels if r.kind == "direct" and r.partner_id == profile.pk), None)
-    customer.as_reseller = next(
-        (r for r in rels if r.kind == "indirect" and r.partner_id == profile.pk), None
+    return selectors.customer_access(
+        profile=request.partner_profile, customer_id=customer_id, user=request.user
     )
-    customer.as_provider = [r for r in rels if r.provider_id == profile.pk]
-    rel_ids = {r.pk for r in rels}
-    customer.my_subscriptions = [s for s in customer.all_subscriptions if s.relationship_id in rel_ids]
-    customer.admin = any(r.partner_id == profile.pk and r.delegated_admin for r in rels)
-    customer.licenses_assigned = sum(s.assigned for s in customer.my_subscriptions)
-    customer.licenses_total = sum(s.quantity for s in customer.my_subscriptions if s.offer.is_license_based)
 
 
 @partner_required
 def customer_list(request):
     profile = request.partner_profile
-    is_provider = has_program(profile, Program.INDIRECT_PROVIDER)
-    providers = list(selectors.partnered_providers(reseller=profile))
-    resellers = list(selectors.partnered_resellers(provider=profile)) if is_provider else []
+    options = selectors.customer_list_options(profile=profile, user=request.user)
+    providers, resellers = options.providers, options.resellers
     form = CustomerFilterForm(request.GET or None, providers=providers, resellers=resellers)
     filters = form.cleaned_data if form.is_valid() else {}
     reseller_filter = next((r for r in resellers if r.pk == filters.get("reseller")), None)
@@ -74,8 +58,7 @@ def customer_list(request):
     page = Paginator(selectors.with_list_details(qs, profile=profile), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    for customer in page.object_list:
-        _decorate(customer, profile)
+    page.object_list = selectors.list_rows(page.object_list, profile=profile, user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -85,8 +68,7 @@ def customer_list(request):
             "page_obj": page,
             "form": form,
             "query": query.urlencode(),
-            "is_provider": is_provider,
-            "is_reseller": has_program(profile, Program.INDIRECT_RESELLER),
+            "options": options,
             "provider_filter": next((p for p in providers if p.pk == filters.get("provider")), None),
             "reseller_filter": reseller_filter,
         },
@@ -99,11 +81,10 @@ def customer_detail(request, customer_id):
     subscriptions = list(selectors.subscriptions_for(access=access))
     users_page = (
         Paginator(selectors.users_for(access=access), USERS_PAGE_SIZE).get_page(request.GET.get("users_page"))
-        if access.can_manage_users
+        if access.can_see_users
         else None
     )
     users = list(users_page.object_list) if users_page else []
-    admin_rel_ids = {r.pk for r in access.admin_relationships}
     return render(
         request,
         "customers/detail.html",
@@ -113,32 +94,22 @@ def customer_detail(request, customer_id):
             "subscriptions": subscriptions,
             "direct_subscriptions": [s for s in subscriptions if s.relationship.kind == "direct"],
             "indirect_subscriptions": [s for s in subscriptions if s.relationship.kind == "indirect"],
-            "licensable": [
-                s
-                for s in subscriptions
-                if s.relationship_id in admin_rel_ids and s.status == "active" and s.offer.is_license_based
-            ],
+            "licensable": access.licensable(subscriptions),
             "users": users,
             "users_page": users_page,
             "orders": selectors.orders_for(access=access)[:20],
             "user_form": CustomerUserForm(),
-            "removable": [r for r in access.relationships if r.partner_id == access.profile.pk],
+            "removable": access.removable_relationships,
         },
     )
 
 
 @partner_required
 def customer_create(request):
-    """R13: a provider creates a customer tenant for a partnered reseller. Resellers cannot."""
+    """R13: a provider creates a customer tenant for a partnered reseller. Resellers cannot (the selector
+    refuses them: a 403 page with the rule)."""
     profile = request.partner_profile
-    if not has_program(profile, Program.INDIRECT_PROVIDER):
-        raise PermissionDenied(
-            _(
-                "Indirect resellers cannot create Azure AD tenants for new customers: your indirect provider creates "
-                "the tenant and names you as the reseller (R13)."
-            )
-        )
-    resellers = selectors.partnered_resellers(provider=profile)
+    resellers = selectors.customer_creation_resellers(provider=profile, user=request.user)
     initial = {}
     requested = request.GET.get("reseller", "")
     if requested.isdigit():
@@ -160,7 +131,12 @@ def customer_create(request):
                 city=data["city"],
             )
         except DomainError as exc:
-            form.add_error("domain_prefix" if exc.status == 409 else None, exc.text)
+            field = (
+                "domain_prefix"
+                if exc.reason in ("customers.domain_taken", "customers.domain_invalid")
+                else None
+            )
+            form.add_error(field, exc.text)
         else:
             return render(
                 request,
@@ -180,7 +156,8 @@ def customer_create(request):
 def order_new(request, customer_id):
     """ "Add products" (direct bill) or the provider's order for a reseller's customer (R14, R18)."""
     access = _access(request, customer_id)
-    as_provider = bool(access.as_provider) and access.direct is None
+    as_provider = access.can_order_as_provider
+    refusal = order_refusal(access=access, user=request.user)  # R14/R18 or the role: shown, not the form
     initial = {"request_id": uuid.uuid4()}
     if as_provider:
         initial["partner_id_on_record"] = access.as_provider[0].partner.mpn_id
@@ -190,10 +167,10 @@ def order_new(request, customer_id):
         ask_partner_on_record=as_provider,
         initial=initial,
     )
-    refusal = None
-    if not access.can_order_direct and not access.can_order_as_provider and access.as_reseller:
-        refusal = reseller_order_refusal(access).text
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and refusal is not None:
+        status = refusal.status
+    elif request.method == "POST" and form.is_valid():
         line = {"offerId": form.cleaned_data["offer"].pk, "quantity": form.cleaned_data["quantity"]}
         if as_provider:
             line["partnerIdOnRecord"] = form.cleaned_data["partner_id_on_record"]
@@ -208,6 +185,7 @@ def order_new(request, customer_id):
             )
         except DomainError as exc:
             form.add_error(None, f"{exc.text} [{exc.code}]" if exc.code >= 800000 else exc.text)
+            status = exc.status
         else:
             messages.success(
                 request,
@@ -217,9 +195,8 @@ def order_new(request, customer_id):
             return redirect(
                 reverse("customers:detail", args=[access.customer.tenant_id]) + f"?order={order.pk}"
             )
-    status = 200
-    if request.method == "POST":
-        status = 403 if form.errors and refusal else (400 if form.errors else 200)
+    elif request.method == "POST":
+        status = 400
     return render(
         request,
         "customers/order.html",
@@ -227,7 +204,7 @@ def order_new(request, customer_id):
             "access": access,
             "customer": access.customer,
             "form": form,
-            "refusal": refusal,
+            "refusal": refusal.text if refusal is not None else None,
             "as_provider": as_provider,
         },
         status=status,
@@ -305,14 +282,10 @@ def license_change(request, customer_id, user_id):
     if not form.is_valid():
         messages.error(request, _("Choose a subscription."))
     else:
+        ref = {"subscription_id": form.cleaned_data["subscription"]}
+        change = {"assign": [ref]} if form.cleaned_data["action"] == "assign" else {"remove": [ref]}
         try:
-            sub = selectors.subscription_for(access=access, subscription_id=form.cleaned_data["subscription"])
-            fn = (
-                services.license_assign
-                if form.cleaned_data["action"] == "assign"
-                else services.license_remove
-            )
-            fn(access=access, user=request.user, customer_user=customer_user, subscription=sub)
+            licenses_update(access=access, user=request.user, customer_user=customer_user, **change)
         except NotFound:
             raise  # a 404, not a message: the subscription is not this partner's
         except DomainError as exc:
@@ -328,21 +301,17 @@ def license_change(request, customer_id, user_id):
 @partner_required
 def relationship_remove(request, customer_id, pk: int):
     access = _access(request, customer_id)
-    rel = next((r for r in access.relationships if r.pk == pk and r.partner_id == access.profile.pk), None)
-    if rel is None:
-        raise Http404
-    if not request.user.is_global_admin:
-        raise PermissionDenied(_("Only a global admin can remove a reseller relationship."))
     try:
-        services.relationship_remove(relationship=rel, user=request.user, reason=_("Removed by the partner"))
-    except DomainError as exc:
+        # Not this partner's relationship: 404; not a global admin: 403 (both pages, from the service).
+        reseller_relationships_remove(
+            access=access, user=request.user, relationship_id=pk, reason=_("Removed by the partner")
+        )
+    except Conflict as exc:
         messages.error(request, exc.text)
         return redirect(reverse("customers:detail", args=[access.customer.tenant_id]))
     messages.success(
         request, _("The reseller relationship with %(c)s was removed.") % {"c": access.customer.company_name}
     )
-    if ResellerRelationship.objects.filter(
-        customer=access.customer, status="active", partner=access.profile
-    ).exists():
+    if any(r.pk != pk for r in access.relationships):
         return redirect(reverse("customers:detail", args=[access.customer.tenant_id]))
     return redirect("customers:list")

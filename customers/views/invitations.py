@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from invitations import links
+from invitations.link_pages import link_headers, link_problem
 from partnercenter.errors import DomainError
 from tenants.models import PartnerProfile, Program, Tenant
 from tenants.permissions import partner_required, tenant_required
@@ -22,7 +24,7 @@ from tenants.services import has_program, is_direct_bill
 from .. import selectors, services
 from ..forms import DraftEmailForm, InviteChooseForm
 from ..models import ResellerRelationship
-from ..services.accounts import acceptance_refusal, draft_text, invitation_url, lookup_invitation
+from ..services.invitations import acceptance_refusal, draft_text, invitation_url, lookup_invitation
 
 
 def _require_reseller(request) -> None:
@@ -96,9 +98,7 @@ def invite_done(request, pk: int):
     invitation = selectors.invitation_of(reseller=request.partner_profile, invitation_id=pk)
     form = DraftEmailForm(request.POST)
     token = request.POST.get("token", "")
-    from partnercenter.tokens import token_hash
-
-    if token_hash(token) != invitation.token_hash:
+    if not links.token_matches(invitation, token):
         raise PermissionDenied(_("This draft does not belong to that invitation."))
     if form.is_valid():
         try:
@@ -111,7 +111,8 @@ def invite_done(request, pk: int):
                 email_to=form.cleaned_data["email_to"],
             )
         except DomainError as exc:
-            form.add_error("body" if "link" in str(exc.message) else None, exc.text)
+            on_body = exc.reason == links.REASON_DRAFT_LINK_MISSING
+            form.add_error("body" if on_body else None, exc.text)
         else:
             if form.cleaned_data["email_to"]:
                 messages.success(
@@ -145,21 +146,14 @@ def invitation_revoke(request, pk: int):
     return redirect("customers:invitations")
 
 
-_STATE_HTTP = {"unknown": 404, "expired": 410, "revoked": 410, "accepted": 409, "declined": 409}
-
-
 @never_cache
 def invitation_landing(request, token: str):
     """The customer's page. GET shows who invites and changes nothing (mail scanners open links);
-    authorizing is a CSRF-protected POST by the customer's global admin."""
+    authorizing is a CSRF-protected POST by the customer's global admin. A link that cannot be used gets
+    the one problem page (the same as a partnership invitation's link), signed in or not."""
     invitation, state = lookup_invitation(token)
-    if state != "pending":
-        return render(
-            request,
-            "customers/invitation_state.html",
-            {"state": state, "invitation": invitation},
-            status=_STATE_HTTP[state],
-        )
+    if state != links.PENDING:
+        return link_problem(request, state, invitation)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     error = None
@@ -183,15 +177,9 @@ def invitation_landing(request, token: str):
                 return redirect("customers:my_partners")
             error = _("Choose Authorize or Decline.")
         except DomainError as exc:
+            if exc.reason in links.STATE_BY_REASON:
+                return link_problem(request, links.STATE_BY_REASON[exc.reason], invitation)
             error = exc.text
-            invitation, state = lookup_invitation(token)
-            if state != "pending":
-                return render(
-                    request,
-                    "customers/invitation_state.html",
-                    {"state": state, "invitation": invitation, "error": error},
-                    status=_STATE_HTTP[state],
-                )
     refusal = acceptance_refusal(invitation=invitation, user=request.user)
     account = selectors.customer_account_of(request.user.tenant) if request.user.tenant else None
     moving = bool(
@@ -200,17 +188,19 @@ def invitation_landing(request, token: str):
             customer=account, partner=invitation.reseller, kind="direct", status="active"
         ).exists()
     )
-    return render(
-        request,
-        "customers/invitation.html",
-        {
-            "invitation": invitation,
-            "refusal": refusal.text if refusal else None,
-            "refusal_rule": refusal.rule if refusal else "",
-            "error": error,
-            "moving": moving,
-        },
-        status=400 if error else (403 if refusal else 200),
+    return link_headers(
+        render(
+            request,
+            "customers/invitation.html",
+            {
+                "invitation": invitation,
+                "refusal": refusal.text if refusal else None,
+                "refusal_rule": refusal.rule if refusal else "",
+                "error": error,
+                "moving": moving,
+            },
+            status=400 if error else (403 if refusal else 200),
+        )
     )
 
 
@@ -219,7 +209,7 @@ def relationship_request(request, partner_id):
     """A direct-bill partner's reseller relationship request link (GET /v1/customers/relationshiprequests)."""
     partner = get_object_or_404(PartnerProfile.objects.select_related("tenant"), tenant_id=partner_id)
     if not is_direct_bill(partner):
-        return render(request, "customers/invitation_state.html", {"state": "unknown"}, status=404)
+        return link_problem(request, links.UNKNOWN)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     dap = request.GET.get("dap", "1") != "0"

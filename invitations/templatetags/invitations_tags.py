@@ -3,7 +3,7 @@ from django import template
 from partnercenter import clock
 from tenants.models import Partnership, Program
 
-from ..models import PartnerInvitation
+from ..models import PartnerInvitation, TokenInvitation
 from ..selectors import invitations_for_reseller
 from ..services import enrollment_url
 
@@ -12,14 +12,15 @@ register = template.Library()
 
 @register.simple_tag
 def invitation_status(invitation, now=None) -> dict:
+    """Any kind of invitation's status as people read it (pending past its expiry reads expired)."""
     value = invitation.effective_status(now or clock.now())
-    return {"value": value, "label": PartnerInvitation.Status(value).label}
+    return {"value": value, "label": TokenInvitation.Status(value).label}
 
 
 @register.simple_tag
 def status_label(value) -> str:
     try:
-        return PartnerInvitation.Status(value).label
+        return TokenInvitation.Status(value).label
     except ValueError:
         return value
 

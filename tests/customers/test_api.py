@@ -222,10 +222,9 @@ def test_customer_invitation_create_and_accept(world, api_client_for):
         and ok.json()["delegatedAdminPrivileges"] is False
     )
     again = client.post("/v1/customerinvitations/accept", {"token": token}, format="json")
-    assert again.status_code == 409
-    assert (
-        client.post("/v1/customerinvitations/accept", {"token": "x" * 43}, format="json").status_code == 404
-    )
+    assert again.status_code == 409 and again.json()["code"] == 4101  # used: as for partnership links
+    unknown = client.post("/v1/customerinvitations/accept", {"token": "x" * 43}, format="json")
+    assert unknown.status_code == 404 and unknown.json()["code"] == 4040
     # A partner cannot accept a customer invitation; a provider cannot send one.
     resp = world["p"].post(
         "/v1/customerinvitations", {"providerId": str(world["provider"].tenant_id)}, format="json"
@@ -464,7 +463,8 @@ def test_customer_invitation_list_and_revoke(world):
     assert world["o"].post(f"/v1/customerinvitations/{created['id']}/revoke").status_code == 404
     revoked = world["r"].post(f"/v1/customerinvitations/{created['id']}/revoke")
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
-    assert world["r"].post(f"/v1/customerinvitations/{created['id']}/revoke").status_code == 409
+    again = world["r"].post(f"/v1/customerinvitations/{created['id']}/revoke")
+    assert again.status_code == 409 and again.json()["code"] == 4091  # not pending: as for partnerships
 
 
 def test_delete_user_frees_licenses_and_is_scoped(world):

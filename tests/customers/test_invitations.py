@@ -187,7 +187,8 @@ def test_expired_link():
         before = _state()
         with pytest.raises(DomainError) as exc:
             customer_invitation_accept(token=token, user=admin)
-        assert exc.value.status == 410
+        # The one answer for an expired link, the same as a partnership invitation's.
+        assert (exc.value.status, exc.value.code, exc.value.reason) == (410, 4100, "invitation.expired")
         assert _state() == before
         # The expiry job marks it expired, once.
         assert jobs.sweep() == 1
@@ -204,8 +205,11 @@ def test_reused_link_is_already_used():
     customer_invitation_accept(token=token, user=admin1)
     before = _state()
     page = _client(admin2).post(f"/customers/invitations/{token}/", {"action": "accept"})
-    assert page.status_code == 409 and 'data-state="accepted"' in page.content.decode()
+    assert page.status_code == 409 and 'data-state="used"' in page.content.decode()
     assert _state() == before
+    with pytest.raises(DomainError) as exc:
+        customer_invitation_accept(token=token, user=admin2)
+    assert (exc.value.status, exc.value.code, exc.value.reason) == (409, 4101, "invitation.used")
 
 
 def test_revoked_link():
@@ -218,6 +222,9 @@ def test_revoked_link():
     page = _client(admin).post(f"/customers/invitations/{token}/", {"action": "accept"})
     assert page.status_code == 410 and 'data-state="revoked"' in page.content.decode()
     assert _state() == before
+    with pytest.raises(DomainError) as exc:
+        customer_invitation_accept(token=token, user=admin)
+    assert (exc.value.status, exc.value.code, exc.value.reason) == (410, 4102, "invitation.revoked")
 
 
 def test_non_global_admin_gets_a_reason_and_nothing_changes():
@@ -262,8 +269,11 @@ def test_decline():
     resp = _client(admin).post(f"/customers/invitations/{token}/", {"action": "decline"})
     assert resp.status_code == 302
     inv.refresh_from_db()
-    assert inv.status == "declined"
+    assert inv.status == "declined" and inv.finished_by == admin and inv.finished_at
     assert not ResellerRelationship.objects.exists()
+    assert Event.objects.filter(kind="customer_invitation.declined", object_id=str(inv.pk)).count() == 1
+    page = _client(admin).post(f"/customers/invitations/{token}/", {"action": "accept"})
+    assert page.status_code == 409 and 'data-state="declined"' in page.content.decode()
 
 
 # --- R15: existing direct-bill customers move the same way -------------------------------------------

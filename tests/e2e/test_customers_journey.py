@@ -95,6 +95,11 @@ def test_invite_authorize_order_journey(page, sign_in, live_server):
     page.get_by_text("You authorized Contoso Test Reseller and Fabrikam Test Distribution").wait_for()
     rels = page.get_by_test_id("partner-relationships").inner_text()
     assert "Contoso Test Reseller" in rels and "Fabrikam Test Distribution" in rels and "Granted" in rels
+    # Single use: the same "already used" page (and status) as a partnership invitation's link.
+    response = page.goto(emailed_link)
+    assert response.status == 409
+    assert page.get_by_test_id("link-problem").get_attribute("data-state") == "used"
+    assert "This invitation has already been used" in page.get_by_test_id("link-problem").inner_text()
     _sign_out(page)
 
     # Reseller: the customer shows as indirect in the Customers list

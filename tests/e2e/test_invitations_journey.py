@@ -72,6 +72,11 @@ def test_provider_invites_and_reseller_accepts(page, sign_in, live_server):
         f"/customers/invite/?provider={provider.pk}"
     )
     assert providers.get_by_role("link", name="View customers").count() == 1
+    # The link is single use: opened again it answers the one "already used" page of every invitation link.
+    response = page.goto(emailed_link)
+    assert response.status == 409
+    assert page.get_by_test_id("link-problem").get_attribute("data-state") == "used"
+    assert "This invitation has already been used" in page.get_by_test_id("link-problem").inner_text()
     page.get_by_role("button", name="Sign out").click()
 
     # Provider: the reseller is in Indirect resellers, the invitation is accepted

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django_fsm import TransitionNotAllowed
 
-from invitations import services
+from invitations import links, services
 from invitations.models import PartnerInvitation, invitation_url
 from partnercenter import clock, jobs
 from partnercenter.errors import DomainError
@@ -48,7 +48,7 @@ def test_transitions_only_from_pending(new_invitation):
 def test_create_records_event_and_schedules_expiry_job(provider, new_invitation):
     invitation, _ = new_invitation()
     assert Event.objects.filter(kind="partner_invitation.created", object_id=str(invitation.pk)).exists()
-    job = ScheduledJob.objects.get(kind=services.EXPIRE_JOB, object_id=str(invitation.pk))
+    job = ScheduledJob.objects.get(kind=links.EXPIRE_JOB, object_id=str(invitation.pk))
     assert job.due_at == invitation.expires_at
 
 
@@ -129,7 +129,7 @@ def test_accept_creates_partnership_events_and_notifies_provider(
     assert partnership.provider == provider[0] and partnership.reseller == reseller[0]
     fresh = PartnerInvitation.objects.get(pk=invitation.pk)
     assert fresh.status == "accepted" and fresh.partnership == partnership and fresh.reseller == reseller[0]
-    assert fresh.closed_by == reseller[1]
+    assert fresh.finished_by == reseller[1]
     assert Event.objects.filter(kind="partnership.accepted", tenant=reseller[0].tenant).count() == 1
     assert Event.objects.filter(kind="partner_invitation.accepted", tenant=provider[0].tenant).count() == 1
     assert ScheduledJob.objects.get(object_id=str(invitation.pk)).status == "cancelled"
@@ -176,13 +176,13 @@ def test_revoke_only_pending_and_only_own(provider, new_invitation):
 
 def test_expiry_job_runs_once_when_due(provider, new_invitation):
     invitation, _ = new_invitation()
-    job = ScheduledJob.objects.get(kind=services.EXPIRE_JOB, object_id=str(invitation.pk))
+    job = ScheduledJob.objects.get(kind=links.EXPIRE_JOB, object_id=str(invitation.pk))
     assert jobs.job_run(job.pk) is False  # not due yet
     assert PartnerInvitation.objects.get(pk=invitation.pk).status == "pending"
     with clock.frozen_at(invitation.expires_at + dt.timedelta(minutes=1)):
         assert jobs.sweep() == 1
         assert jobs.sweep() == 0
-        assert services.invitation_expire(invitation_id=invitation.pk) is False
+        assert services.invitation_expire(invitation_id=invitation.pk, actor_label="ops") is False
     assert PartnerInvitation.objects.get(pk=invitation.pk).status == "expired"
     assert Event.objects.filter(kind="partner_invitation.expired").count() == 1
 

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from invitations.links import expire_due
 from invitations.models import PartnerInvitation
-from invitations.services import invitation_accept, invitations_expire_due
+from invitations.services import invitation_accept
 from partnercenter import clock
 from partnercenter.errors import DomainError
 from partnercenter.tokens import token_hash
@@ -51,7 +52,7 @@ def test_get_opened_three_times_changes_nothing_then_accept_still_works(new_invi
         assert invitation.provider.legal_name in response.content.decode()
         assert "What accepting means" in response.content.decode()
     fresh = PartnerInvitation.objects.get(pk=invitation.pk)
-    assert fresh.status == "pending" and fresh.closed_at is None
+    assert fresh.status == "pending" and fresh.finished_at is None
     assert _partnerships() == 0
     response = client.post(link_path(token), {"action": "accept"})
     assert response.status_code == 302
@@ -88,11 +89,11 @@ def test_expired_token_shows_expired_page_and_cannot_be_accepted(new_invitation,
         assert response.status_code == 410
         with pytest.raises(DomainError) as exc:
             invitation_accept(token=token, user=reseller[1])
-        assert "expired" in str(exc.value.message)
+        assert (exc.value.status, exc.value.code, exc.value.reason) == (410, 4100, "invitation.expired")
         assert _partnerships() == 0
         # the periodic sweep marks it expired, once
-        assert invitations_expire_due() == 1
-        assert invitations_expire_due() == 0
+        assert expire_due() == 1
+        assert expire_due() == 0
     assert PartnerInvitation.objects.get(pk=invitation.pk).status == "expired"
 
 
@@ -101,11 +102,11 @@ def test_reused_token_is_refused(new_invitation, reseller, make_reseller, link_p
     client = _client(reseller[1])
     assert client.post(link_path(token), {"action": "accept"}).status_code == 302
     again = client.post(link_path(token), {"action": "accept"})
-    assert again.status_code == 410
-    assert b"already been used" in again.content
+    assert again.status_code == 409
+    assert b"already been used" in again.content and b'data-state="used"' in again.content
     # another reseller cannot reuse it either
     other = _client(make_reseller()[1])
-    assert other.post(link_path(token), {"action": "accept"}).status_code == 410
+    assert other.post(link_path(token), {"action": "accept"}).status_code == 409
     assert _partnerships() == 1
 
 
@@ -185,6 +186,18 @@ def test_post_without_csrf_is_403_and_changes_nothing(new_invitation, reseller, 
     assert _partnerships() == 1
 
 
+def test_a_dead_link_says_why_before_sign_in(new_invitation, provider, link_path):
+    """Signed out, a link that cannot be used answers its problem page at once (as a customer link does);
+    only a pending link asks to sign in."""
+    from invitations.services import invitation_revoke
+
+    invitation, token = new_invitation()
+    invitation_revoke(provider=provider[0], invitation_id=invitation.pk, user=provider[1])
+    response = Client().get(link_path(token))
+    assert response.status_code == 410 and b'data-state="revoked"' in response.content
+    assert Client().get(link_path("x" * 43)).status_code == 404
+
+
 def test_signed_out_visitor_signs_in_and_comes_back(new_invitation, reseller, link_path):
     from tests.factories import PASSWORD
 
@@ -233,7 +246,7 @@ def test_declined_link_cannot_be_accepted(new_invitation, reseller, make_reselle
     assert client.post(link_path(token), {"action": "decline"}).status_code == 302
     assert PartnerInvitation.objects.get(pk=invitation.pk).status == "declined"
     response = _client(make_reseller()[1]).post(link_path(token), {"action": "accept"})
-    assert response.status_code == 410 and b"declined" in response.content
+    assert response.status_code == 409 and b'data-state="declined"' in response.content
     assert _partnerships() == 0
 
 

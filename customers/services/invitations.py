@@ -1,0 +1,350 @@
+"""Customer invitations (R11, R12, R15, R16): what only this kind of invitation knows.
+
+The link itself — its token and hash, lookup, single-use accept, decline, revoke, expiry and the answer
+for each state — is `invitations.links`, shared with partnership invitations. Here: who may invite and
+accept, the draft email with its link, and what accepting does (both resellers of record, the delegated
+admin option, moving a direct-bill customer, the Store for Business refusal).
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from invitations import links
+from partnercenter import clock, emails, events
+from partnercenter.errors import Conflict, DomainError, Forbidden
+from partnercenter.events import EventKind
+from tenants.models import PartnerProfile, Partnership, Program, Role, Tenant, User
+from tenants.services import has_program, is_direct_bill
+
+from ..models import CustomerAccount, CustomerInvitation, RelationshipKind, ResellerRelationship
+from .accounts import customer_account_ensure
+
+# The stored draft keeps this in place of the link: the clear link never reaches the database.
+LINK_PLACEHOLDER = "[personalized invitation link]"
+
+INVITER_ROLES = (Role.GLOBAL_ADMIN, Role.ADMIN_AGENT)
+
+# Refusal reasons (callers branch on these, never on the message text).
+REASON_NOT_RESELLER = "customer_invitation.not_reseller"
+REASON_ROLE = "customer_invitation.role_cannot_invite"
+REASON_PROVIDER_NOT_PARTNERED = "customer_invitation.provider_not_partnered"
+REASON_SUBJECT_MISSING = "customer_invitation.subject_missing"
+REASON_NOT_CUSTOMER = "customer_invitation.not_customer"
+REASON_NOT_CUSTOMER_GLOBAL_ADMIN = "customer_invitation.not_customer_global_admin"
+REASON_STORE_FOR_BUSINESS = "customer_invitation.store_for_business"
+REASON_RESELLER_INACTIVE = "customer_invitation.reseller_inactive"
+REASON_PARTNERSHIP_ENDED = "customer_invitation.partnership_ended"
+REASON_ALREADY_RESELLER = "customer_invitation.already_reseller_of_record"
+
+
+def invitation_url(token: str) -> str:
+    """A customer invitation's link (from PORTAL_BASE_URL, never from the request's Host header)."""
+    return CustomerInvitation.link_url(token)
+
+
+def lookup_invitation(token: str) -> tuple[CustomerInvitation | None, str]:
+    """(invitation, state) for a link; see `invitations.links.lookup`. Reads only."""
+    return links.lookup(CustomerInvitation, token)
+
+
+def _require_reseller(profile: PartnerProfile) -> None:
+    if not has_program(profile, Program.INDIRECT_RESELLER):
+        raise Forbidden(
+            _("Only an active indirect reseller can invite customers with a provider. Enroll first."),
+            rule="R11",
+            reason=REASON_NOT_RESELLER,
+        )
+
+
+def _active_partnership(*, provider: PartnerProfile, reseller: PartnerProfile) -> bool:
+    return Partnership.objects.filter(
+        provider=provider, reseller=reseller, status=Partnership.Status.ACTIVE
+    ).exists()
+
+
+def email_draft(*, invitation: CustomerInvitation, url: str, sender: User | None) -> tuple[str, str]:
+    reseller, provider = invitation.reseller.legal_name, invitation.provider.legal_name
+    subject = _("Authorize %(reseller)s and %(provider)s as your Microsoft Cloud Solution Providers") % {
+        "reseller": reseller,
+        "provider": provider,
+    }
+    lines = [
+        _("Hello,"),
+        "",
+        _(
+            "%(reseller)s would like to be your Cloud Solution Provider reseller, together with its "
+            "indirect provider %(provider)s, which will process your orders and bill your subscriptions."
+        )
+        % {"reseller": reseller, "provider": provider},
+        "",
+        _(
+            "To authorize both as resellers of record for your organization, a global admin of your "
+            "tenant opens this link, signs in and selects Authorize:"
+        ),
+        "",
+        url,
+        "",
+    ]
+    if invitation.include_delegated_admin:
+        lines += [
+            _(
+                "The authorization includes delegated administration privileges, so %(reseller)s can "
+                "manage your users, licenses and subscriptions on your behalf."
+            )
+            % {"reseller": reseller},
+            "",
+        ]
+    lines += [_("Kind regards,"), (sender.name if sender else reseller), reseller]
+    return subject, "\n".join(str(x) for x in lines)
+
+
+@transaction.atomic
+def customer_invitation_create(
+    *, reseller: PartnerProfile, user: User, provider: PartnerProfile, include_delegated_admin: bool = True
+) -> tuple[CustomerInvitation, str]:
+    """R11: a personalized link tying the customer to both the reseller and the chosen provider.
+    Returns the invitation and its clear token (shown once; only the hash is stored)."""
+    _require_reseller(reseller)
+    if user.role not in INVITER_ROLES:
+        raise Forbidden(
+            _("Only a global admin or an admin agent can invite customers."), rule="R11", reason=REASON_ROLE
+        )
+    if not _active_partnership(provider=provider, reseller=reseller):
+        raise DomainError(
+            _("%(provider)s is not one of your indirect providers. Choose a provider you are partnered with.")
+            % {"provider": provider.legal_name},
+            code=400,
+            status=400,
+            rule="R11",
+            reason=REASON_PROVIDER_NOT_PARTNERED,
+        )
+    invitation, token = links.issue(
+        CustomerInvitation,
+        user=user,
+        reseller=reseller,
+        provider=provider,
+        include_delegated_admin=include_delegated_admin,
+        payload={"provider": provider.mpn_id, "includeDelegatedAdmin": include_delegated_admin},
+    )
+    url = invitation_url(token)
+    subject, body = email_draft(invitation=invitation, url=url, sender=user)
+    invitation.email_subject, invitation.email_body = subject, body.replace(url, LINK_PLACEHOLDER)
+    invitation.save(update_fields=["email_subject", "email_body"])
+    return invitation, token
+
+
+def draft_text(invitation: CustomerInvitation, token: str) -> tuple[str, str]:
+    """The stored draft with the clear link put back (the token comes from the reseller's page)."""
+    return invitation.email_subject, invitation.email_body.replace(LINK_PLACEHOLDER, invitation_url(token))
+
+
+@transaction.atomic
+def customer_invitation_finish_draft(
+    *, invitation: CustomerInvitation, user: User, token: str, subject: str, body: str, email_to: str = ""
+) -> CustomerInvitation:
+    """ "Done" on the draft email page: keep the final text (the personalized link must still be in it,
+    unchanged) and, when an address is given, send it through the portal."""
+    subject, body = (subject or "").strip(), (body or "").strip()
+    url = links.check_draft(invitation, token=token, body=body)
+    if not subject:
+        raise DomainError(_("The email needs a subject."), rule="R11", reason=REASON_SUBJECT_MISSING)
+    invitation = (
+        CustomerInvitation.objects.select_for_update()
+        .select_related("reseller__tenant")
+        .get(pk=invitation.pk)
+    )
+    links.require_pending(invitation)
+    invitation.email_subject, invitation.email_body = subject[:255], body.replace(url, LINK_PLACEHOLDER)
+    fields = ["email_subject", "email_body"]
+    if email_to:
+        invitation.email_to = email_to
+        fields.append("email_to")
+        emails.email_send(
+            kind="customer_invitation",
+            to=email_to,
+            subject=subject,
+            body=body,
+            tenant=invitation.reseller.tenant,
+            dedupe_key=f"customer_invitation:{invitation.pk}:{email_to.lower()}",
+        )
+    invitation.save(update_fields=fields)
+    events.record(
+        EventKind.CUSTOMER_INVITATION_DRAFTED,
+        tenant=invitation.reseller.tenant,
+        actor=user,
+        obj=invitation,
+        payload={"emailedTo": email_to},
+    )
+    return invitation
+
+
+@transaction.atomic
+def customer_invitation_revoke(*, invitation: CustomerInvitation, user: User) -> CustomerInvitation:
+    """The reseller (the caller fetched the invitation scoped to it) or ops revokes a pending link."""
+    return links.revoke(invitation, user=user)
+
+
+def _require_customer_global_admin(user: User, message) -> None:
+    tenant = user.tenant
+    if tenant is None or tenant.kind != Tenant.Kind.CUSTOMER:
+        raise Forbidden(message, rule="R12", reason=REASON_NOT_CUSTOMER)
+    if not user.is_global_admin:
+        raise Forbidden(message, rule="R12", reason=REASON_NOT_CUSTOMER_GLOBAL_ADMIN)
+
+
+def acceptance_refusal(*, invitation: CustomerInvitation, user: User) -> DomainError | None:
+    """Why this signed-in user cannot authorize the invitation, or None. Reads only (also used by GET)."""
+    tenant = user.tenant
+    if tenant is None or tenant.kind != Tenant.Kind.CUSTOMER:
+        return Forbidden(
+            _(
+                "This invitation is for a customer. Sign in with a global admin account of the customer's "
+                "tenant, not a partner account."
+            ),
+            rule="R12",
+            reason=REASON_NOT_CUSTOMER,
+        )
+    if not user.is_global_admin:
+        return Forbidden(
+            _(
+                "Only a global admin of %(tenant)s can authorize resellers of record. Ask your global admin "
+                "to open this link."
+            )
+            % {"tenant": tenant.display_name},
+            rule="R12",
+            reason=REASON_NOT_CUSTOMER_GLOBAL_ADMIN,
+        )
+    account = CustomerAccount.objects.filter(tenant=tenant).first()
+    if account is not None and account.store_for_business and is_direct_bill(invitation.reseller):
+        return Conflict(
+            _(
+                "%(tenant)s is a Microsoft Store for Business customer. It cannot accept an indirect reseller "
+                "invitation from %(reseller)s, an existing direct-bill partner; %(reseller)s keeps serving it "
+                "through direct bill. Nothing was changed."
+            )
+            % {"tenant": tenant.display_name, "reseller": invitation.reseller.legal_name},
+            rule="R16",
+            reason=REASON_STORE_FOR_BUSINESS,
+        )
+    if not has_program(invitation.reseller, Program.INDIRECT_RESELLER):
+        return Conflict(
+            _("%(reseller)s is no longer an active indirect reseller.")
+            % {"reseller": invitation.reseller.legal_name},
+            rule="R12",
+            reason=REASON_RESELLER_INACTIVE,
+        )
+    if not _active_partnership(provider=invitation.provider, reseller=invitation.reseller):
+        return Conflict(
+            _("%(reseller)s and %(provider)s are no longer partners.")
+            % {"reseller": invitation.reseller.legal_name, "provider": invitation.provider.legal_name},
+            rule="R12",
+            reason=REASON_PARTNERSHIP_ENDED,
+        )
+    if account is not None:
+        existing = ResellerRelationship.objects.filter(
+            customer=account,
+            partner=invitation.reseller,
+            kind=RelationshipKind.INDIRECT,
+            status=ResellerRelationship.Status.ACTIVE,
+        ).exists()
+        if existing:
+            return Conflict(
+                _("%(reseller)s is already your indirect reseller of record.")
+                % {"reseller": invitation.reseller.legal_name},
+                rule="R12",
+                reason=REASON_ALREADY_RESELLER,
+            )
+    return None
+
+
+@transaction.atomic
+def customer_invitation_accept(*, token: str, user: User) -> ResellerRelationship:
+    """R12/R15: the customer's global admin authorizes both the reseller and the provider as resellers of
+    record. Single use: `links.consume` is one conditional UPDATE; a second accept finds it used."""
+    invitation = links.open_invitation(CustomerInvitation, token)
+    refusal = acceptance_refusal(invitation=invitation, user=user)
+    if refusal is not None:
+        raise refusal
+    now = clock.now()
+    account = customer_account_ensure(tenant=user.tenant)
+    links.consume(invitation, user=user, customer=account)
+    moved = ResellerRelationship.objects.filter(
+        customer=account,
+        partner=invitation.reseller,
+        kind=RelationshipKind.DIRECT,
+        status=ResellerRelationship.Status.ACTIVE,
+    ).exists()
+    try:
+        with transaction.atomic():
+            relationship = ResellerRelationship.objects.create(
+                customer=account,
+                partner=invitation.reseller,
+                kind=RelationshipKind.INDIRECT,
+                provider=invitation.provider,
+                delegated_admin=invitation.include_delegated_admin,
+                source=ResellerRelationship.Source.DIRECT_BILL
+                if moved
+                else ResellerRelationship.Source.INVITATION,
+                invitation=invitation,
+                established_at=now,
+                established_by=user,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("This customer already has this reseller of record."),
+            rule="R12",
+            reason=REASON_ALREADY_RESELLER,
+        )
+    payload = {
+        "customer": str(account.tenant_id),
+        "reseller": invitation.reseller.mpn_id,
+        "provider": invitation.provider.mpn_id,
+        "delegatedAdmin": invitation.include_delegated_admin,
+        "movedFromDirectBill": moved,
+    }
+    events.record(
+        EventKind.CUSTOMER_RELATIONSHIP_ESTABLISHED,
+        tenant=account.tenant,
+        actor=user,
+        obj=relationship,
+        payload=payload,
+    )
+    if moved:
+        # R15: an existing direct-bill customer moved by the same invitation. Its direct-bill
+        # subscriptions keep being managed and billed as before (R7); new purchases go through the provider.
+        events.record(
+            EventKind.CUSTOMER_RELATIONSHIP_MOVED_TO_INDIRECT,
+            tenant=invitation.reseller.tenant,
+            actor=user,
+            obj=relationship,
+            payload=payload,
+        )
+    for partner in (invitation.reseller, invitation.provider):
+        emails.email_send(
+            kind="customer_relationship.established",
+            to=partner.primary_contact_email,
+            subject=_("%(customer)s authorized you as a reseller of record")
+            % {"customer": account.company_name},
+            body=_(
+                "%(customer)s (%(domain)s) authorized %(reseller)s as its indirect reseller and %(provider)s as "
+                "its indirect provider."
+            )
+            % {
+                "customer": account.company_name,
+                "domain": account.domain,
+                "reseller": invitation.reseller.legal_name,
+                "provider": invitation.provider.legal_name,
+            },
+            tenant=partner.tenant,
+            dedupe_key=f"customer_relationship:{relationship.pk}:{partner.pk}",
+        )
+    return relationship
+
+
+@transaction.atomic
+def customer_invitation_decline(*, token: str, user: User) -> CustomerInvitation:
+    invitation = links.open_invitation(CustomerInvitation, token)
+    _require_customer_global_admin(user, _("Only a global admin of the customer's tenant can decline."))
+    return links.decline(invitation, user=user)

@@ -1,0 +1,330 @@
+"""The one module for every kind of invitation link (Zulip's `confirmation` serves all of Zulip's links).
+
+It issues a token and stores only its hash; looks an invitation up by token (an unknown and a tampered
+token look the same); consumes it with one conditional UPDATE (single use under concurrency); declines,
+revokes and expires it, writing the kind's audit event; checks a draft email still carries the link; and
+gives every state of a link ONE answer (HTTP status, API code, reason, message), whatever the kind.
+
+Expiry is one durable job kind for every kind of invitation (`EXPIRE_JOB`, due at `expires_at`, written in
+the same transaction as the invitation) plus one periodic sweep (`expire_due`) that catches an invitation
+whose job was lost. Both are idempotent. The job expires what is due by `job.as_of`, so ops' forced time
+(`run_due_jobs --until`) expires what its due time would have.
+
+What only one kind knows (who may accept, partnerships, resellers of record, R12/R15/R16, the draft's
+wording) stays in that kind's services: `invitations.services` and `customers.services.invitations`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter import clock, events, jobs
+from partnercenter.errors import Conflict, DomainError
+from partnercenter.models import ScheduledJob
+from partnercenter.tokens import token_hash, token_new
+
+from .models import TokenInvitation
+
+EXPIRE_JOB = "invitations.expire"
+MAX_TOKEN_LENGTH = 200
+SWEEP_BATCH = 1000
+
+# The states a link can be in, as people read them ("used" is an accepted invitation).
+PENDING = "pending"
+UNKNOWN = "unknown"
+EXPIRED = "expired"
+USED = "used"
+REVOKED = "revoked"
+DECLINED = "declined"
+
+# Refusal reasons of this module besides the link states (callers branch on these, never on the text).
+REASON_NOT_PENDING = "invitation.not_pending"
+REASON_DRAFT_FOREIGN_LINK = "invitation.draft_foreign_link"
+REASON_DRAFT_LINK_MISSING = "invitation.draft_link_missing"
+CODE_NOT_PENDING = 4091
+CODE_BAD_DRAFT = 4001
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    code: int
+    reason: str
+    message: str | Promise
+
+
+# One answer per state, for partnership and customer invitation links alike (pages and API).
+ANSWERS: dict[str, Answer] = {
+    UNKNOWN: Answer(
+        404,
+        4040,
+        "invitation.unknown",
+        _("This invitation link is not valid. Check that you copied the whole link."),
+    ),
+    EXPIRED: Answer(410, 4100, "invitation.expired", _("This invitation has expired. Ask for a new one.")),
+    USED: Answer(409, 4101, "invitation.used", _("This invitation has already been used.")),
+    REVOKED: Answer(410, 4102, "invitation.revoked", _("This invitation was revoked.")),
+    DECLINED: Answer(
+        409, 4103, "invitation.declined", _("This invitation was declined and can no longer be used.")
+    ),
+}
+STATE_BY_REASON = {answer.reason: state for state, answer in ANSWERS.items()}
+
+
+class LinkError(DomainError):
+    """A link that cannot be used (any more): its state and that state's one answer."""
+
+    def __init__(self, state: str) -> None:
+        answer = ANSWERS[state]
+        super().__init__(answer.message, code=answer.code, status=answer.status, reason=answer.reason)
+        self.state = state
+
+
+def expiry_days() -> int:
+    return int(getattr(settings, "INVITATION_EXPIRY_DAYS", 30) or 30)
+
+
+# --- issuing and reading links -------------------------------------------------------------------------
+
+
+def issue(model: type[TokenInvitation], *, user, payload: dict | None = None, **fields):
+    """Create a pending invitation of `model` with a fresh link; returns (invitation, clear token).
+
+    Only the token's hash is stored. The expiry job is written in the same transaction (call this inside
+    the kind's atomic service), and the kind's "created" event is recorded.
+    """
+    now = clock.now()
+    token, hashed = token_new()
+    invitation = model.objects.create(
+        token_hash=hashed,
+        created_at=now,
+        created_by=user,
+        expires_at=now + dt.timedelta(days=expiry_days()),
+        **fields,
+    )
+    tenant = invitation.inviter.tenant
+    jobs.job_schedule(kind=EXPIRE_JOB, obj=invitation, due_at=invitation.expires_at, tenant=tenant)
+    events.record(
+        model.EVENTS["created"],
+        tenant=tenant,
+        actor=user,
+        obj=invitation,
+        payload={**(payload or {}), "expiresAt": invitation.expires_at.isoformat()},
+    )
+    return invitation, token
+
+
+def replace_token(invitation: TokenInvitation) -> str:
+    """A new link for the same invitation; the previous link stops working (it then reads as unknown)."""
+    token, hashed = token_new()
+    type(invitation).objects.filter(pk=invitation.pk).update(token_hash=hashed)
+    invitation.token_hash = hashed
+    return token
+
+
+def token_matches(invitation: TokenInvitation, token: str) -> bool:
+    return bool(token) and token_hash(token) == invitation.token_hash
+
+
+def state_of(invitation: TokenInvitation | None, now: dt.datetime | None = None) -> str:
+    """The link's state: pending, unknown, expired (also when overdue but not yet marked), used, revoked,
+    declined."""
+    if invitation is None:
+        return UNKNOWN
+    status = invitation.effective_status(now or clock.now())
+    return USED if status == TokenInvitation.Status.ACCEPTED else str(status)
+
+
+def lookup(model: type[TokenInvitation], token: str) -> tuple[TokenInvitation | None, str]:
+    """(invitation or None, state) for a link. Reads only: opening a link changes nothing."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None, UNKNOWN
+    invitation = (
+        model.objects.select_related(*model.LINK_SELECT_RELATED).filter(token_hash=token_hash(token)).first()
+    )
+    return invitation, state_of(invitation)
+
+
+def error_for(invitation: TokenInvitation | None, now: dt.datetime | None = None) -> LinkError | None:
+    """Why a link cannot be used, or None while it is pending and not expired."""
+    state = state_of(invitation, now)
+    return None if state == PENDING else LinkError(state)
+
+
+def open_invitation(model: type[TokenInvitation], token: str) -> TokenInvitation:
+    """The pending invitation behind a link, or the link's LinkError."""
+    invitation, state = lookup(model, token)
+    if state != PENDING:
+        raise LinkError(state)
+    return invitation
+
+
+def require_pending(invitation: TokenInvitation) -> None:
+    """For the inviter's own actions on an invitation (finishing or sending its draft, a new link): it
+    must still be pending and not expired."""
+    error = error_for(invitation)
+    if error is not None:
+        raise Conflict(error.message, code=CODE_NOT_PENDING, reason=REASON_NOT_PENDING)
+
+
+# --- leaving pending ------------------------------------------------------------------------------------
+
+
+def consume(invitation: TokenInvitation, *, user, payload: dict | None = None, **fields) -> None:
+    """Accept: one conditional UPDATE, so of two concurrent accepts only one matches a pending row; the
+    other gets the link's answer (used). Also stamps who and when, sets the kind's `fields`, cancels the
+    expiry job and records the kind's "accepted" event. Call inside the kind's atomic service."""
+    model = type(invitation)
+    now = clock.now()
+    claimed = model.objects.filter(pk=invitation.pk, status=model.Status.PENDING, expires_at__gt=now).update(
+        status=model.Status.ACCEPTED, finished_at=now, finished_by=user, **fields
+    )
+    if claimed != 1:
+        fresh = model.objects.filter(pk=invitation.pk).first()
+        raise error_for(fresh, now) or LinkError(USED)
+    jobs.job_cancel(kind=EXPIRE_JOB, obj=invitation)
+    events.record(
+        model.EVENTS["accepted"],
+        tenant=invitation.inviter.tenant,
+        actor=user,
+        obj=invitation,
+        payload=payload,
+    )
+
+
+def _locked(invitation: TokenInvitation) -> TokenInvitation:
+    model = type(invitation)
+    return model.objects.select_for_update().select_related(*model.LINK_SELECT_RELATED).get(pk=invitation.pk)
+
+
+def decline(invitation: TokenInvitation, *, user, payload: dict | None = None, **fields) -> TokenInvitation:
+    """The invitee declines: a link that is no longer pending answers with its state."""
+    invitation = _locked(invitation)
+    error = error_for(invitation)
+    if error is not None:
+        raise error
+    return _finish(invitation, "decline", "declined", user=user, payload=payload, fields=fields)
+
+
+def revoke(invitation: TokenInvitation, *, user) -> TokenInvitation:
+    """The inviter (or ops) revokes a pending invitation: its link stops working at once."""
+    invitation = _locked(invitation)
+    if invitation.status != invitation.Status.PENDING:
+        raise Conflict(
+            _("Only a pending invitation can be revoked; this one is %(status)s.")
+            % {"status": invitation.get_status_display()},
+            code=CODE_NOT_PENDING,
+            reason=REASON_NOT_PENDING,
+        )
+    return _finish(invitation, "revoke", "revoked", user=user)
+
+
+def _finish(invitation, transition: str, event: str, *, user, payload=None, fields=None, actor_label=""):
+    getattr(invitation, transition)()
+    invitation.finished_at = clock.now()
+    invitation.finished_by = user
+    for name, value in (fields or {}).items():
+        setattr(invitation, name, value)
+    invitation.save(update_fields=["status", "finished_at", "finished_by", *(fields or {})])
+    jobs.job_cancel(kind=EXPIRE_JOB, obj=invitation)
+    events.record(
+        type(invitation).EVENTS[event],
+        tenant=invitation.inviter.tenant,
+        actor=user,
+        actor_label=actor_label,
+        obj=invitation,
+        payload=payload,
+    )
+    return invitation
+
+
+@transaction.atomic
+def expire(model: type[TokenInvitation], invitation_id, *, as_of: dt.datetime, actor_label: str) -> bool:
+    """Mark one pending invitation expired if it is due by `as_of`. Idempotent: False when there is
+    nothing to do (gone, no longer pending, not due yet, or locked by another run right now)."""
+    invitation = (
+        model.objects.select_for_update(skip_locked=True)
+        .select_related(*model.LINK_SELECT_RELATED)
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.status != model.Status.PENDING or invitation.expires_at > as_of:
+        return False
+    _finish(invitation, "expire", "expired", user=None, actor_label=actor_label)
+    return True
+
+
+# --- expiry: the one job kind and the one sweep for every kind ----------------------------------------
+
+
+def invitation_models() -> list[type[TokenInvitation]]:
+    """Every installed kind of token invitation (found, not named: upper apps add kinds)."""
+    return [m for m in apps.get_models() if issubclass(m, TokenInvitation)]
+
+
+@jobs.handler(EXPIRE_JOB)
+def expire_job(job: ScheduledJob) -> str:
+    """The job due at an invitation's expiry. The row is found from the job's object; the invitation
+    expires when its expiry is due by `job.as_of` (later than now when ops force time)."""
+    try:
+        model = apps.get_model(job.object_type)
+    except (LookupError, ValueError):
+        model = None
+    if model is None or not issubclass(model, TokenInvitation):
+        return "not an invitation"
+    try:
+        pk = int(job.object_id)
+    except (TypeError, ValueError):
+        return "no invitation"
+    if expire(model, pk, as_of=job.as_of, actor_label=f"job:{EXPIRE_JOB}#{job.pk}"):
+        return "expired"
+    early = model.objects.filter(pk=pk, status=model.Status.PENDING, expires_at__gt=job.as_of).first()
+    if early is not None:
+        # Run before its time (ops' "Run now"): the invitation keeps a job due at its expiry.
+        jobs.job_schedule(kind=EXPIRE_JOB, obj=early, due_at=early.expires_at, tenant=early.inviter.tenant)
+        return "not due yet: rescheduled"
+    return "nothing to do"
+
+
+def expire_due(*, until: dt.datetime | None = None, actor_label: str = "job:invitations.expire_due") -> int:
+    """The periodic sweep: expire every overdue pending invitation of every kind (a safety net for a lost
+    or failed job). Returns how many changed."""
+    until = until or clock.now()
+    changed = 0
+    for model in invitation_models():
+        ids = list(
+            model.objects.filter(status=model.Status.PENDING, expires_at__lte=until)
+            .order_by("expires_at", "pk")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        changed += sum(expire(model, pk, as_of=until, actor_label=actor_label) for pk in ids)
+    return changed
+
+
+# --- the draft email ------------------------------------------------------------------------------------
+
+
+def check_draft(invitation: TokenInvitation, *, token: str, body: str) -> str:
+    """An edited invitation email may change anything but the link: it must stay in the text, unchanged,
+    and be this invitation's link. Returns the link."""
+    if not token_matches(invitation, token):
+        raise DomainError(
+            _("This draft's link does not belong to this invitation. Create a new link."),
+            code=CODE_BAD_DRAFT,
+            reason=REASON_DRAFT_FOREIGN_LINK,
+        )
+    url = type(invitation).link_url(token)
+    if url not in (body or ""):
+        raise DomainError(
+            _("The invitation link must stay in the message, unchanged: %(url)s") % {"url": url},
+            code=CODE_BAD_DRAFT,
+            reason=REASON_DRAFT_LINK_MISSING,
+        )
+    return url
