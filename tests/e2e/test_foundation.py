@@ -149,6 +149,6 @@ def test_ops_marks_a_partner_for_offboarding_in_admin(page, sign_in, demo_cast):
     assert profile.identified_for_offboarding
 
     page.goto("/admin/partnercenter/event/")
-    expect(page.locator("#result_list")).to_contain_text("profile.identified_for_offboarding")
+    expect(page.locator("#result_list")).to_contain_text("Identified for direct bill offboarding")
     expect(page.locator("#result_list")).to_contain_text(demo.OPS_EMAIL)
     assert PartnerProfile.objects.filter(identified_for_offboarding=True).count() == 2
