@@ -11,8 +11,9 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from partnercenter.errors import NotFound
+from partnercenter.errors import Forbidden, NotFound
 from tenants.models import PartnerProfile, Partnership, Program, Tenant, User
 from tenants.services import has_program
 
@@ -168,10 +169,16 @@ def customer_creation_resellers(*, provider: PartnerProfile, user: User | None) 
 
 
 def relationships_for_customer(*, customer_tenant: Tenant) -> QuerySet[ResellerRelationship]:
-    """A customer tenant's own view of its partners (the "Partner relationships" page)."""
+    """A customer tenant's own view of its partners (the "Partner relationships" page). Partner tenants
+    have no such page."""
+    if customer_tenant is None or customer_tenant.kind != Tenant.Kind.CUSTOMER:
+        raise Forbidden(
+            _("Partner relationships is the page of a customer tenant."),
+            reason="customers.not_customer_tenant",
+        )
     return (
         ResellerRelationship.objects.filter(customer__tenant=customer_tenant)
-        .select_related("partner__tenant", "provider__tenant")
+        .select_related("partner__tenant", "provider__tenant", "customer")
         .annotate(
             active_subscriptions=Count(
                 "subscriptions", filter=Q(subscriptions__status=Subscription.Status.ACTIVE)
@@ -286,3 +293,15 @@ def invitation_of(*, reseller: PartnerProfile, invitation_id) -> CustomerInvitat
     if inv is None:
         raise NotFound()
     return inv
+
+
+def customer_relationship(*, customer_tenant: Tenant, relationship_id: int) -> ResellerRelationship:
+    """One active relationship of the customer tenant (another tenant's id answers 404)."""
+    relationship = (
+        relationships_for_customer(customer_tenant=customer_tenant)
+        .filter(pk=relationship_id, status=ResellerRelationship.Status.ACTIVE)
+        .first()
+    )
+    if relationship is None:
+        raise NotFound(reason="customers.relationship_not_found")
+    return relationship

@@ -95,17 +95,25 @@ def _mirror_portal_user(account: CustomerAccount, user: User) -> CustomerUser:
 # --- direct reseller relationship requests ---------------------------------------------------------
 
 
+def direct_relationship_refusal(*, user: User) -> Forbidden | None:
+    """Why this user may not accept a reseller relationship request, or None (the page asks it on GET)."""
+    if user.tenant is None or user.tenant.kind != Tenant.Kind.CUSTOMER or not user.is_global_admin:
+        return Forbidden(
+            _("Only a global admin of the customer's tenant can accept a reseller relationship."),
+            rule="R12",
+            reason="customers.not_customer_global_admin",
+        )
+    return None
+
+
 @transaction.atomic
 def direct_relationship_accept(
     *, partner: PartnerProfile, user: User, delegated_admin: bool = True
 ) -> ResellerRelationship:
     """The customer's global admin accepts a direct-bill partner's reseller relationship request."""
-    if user.tenant is None or user.tenant.kind != Tenant.Kind.CUSTOMER or not user.is_global_admin:
-        raise Forbidden(
-            _("Only a global admin of the customer's tenant can accept a reseller relationship."),
-            rule="R12",
-            reason="customers.not_customer_global_admin",
-        )
+    refusal = direct_relationship_refusal(user=user)
+    if refusal is not None:
+        raise refusal
     if not is_direct_bill(partner):
         raise Conflict(
             _("%(p)s is not a direct-bill partner.") % {"p": partner.legal_name},

@@ -49,8 +49,8 @@ def lookup_invitation(token: str) -> tuple[CustomerInvitation | None, str]:
     return links.lookup(CustomerInvitation, token)
 
 
-def _require_reseller(profile: PartnerProfile) -> None:
-    if not has_program(profile, Program.INDIRECT_RESELLER):
+def _require_reseller(profile: PartnerProfile | None) -> None:
+    if profile is None or not has_program(profile, Program.INDIRECT_RESELLER):
         raise Forbidden(
             _("Only an active indirect reseller can invite customers with a provider. Enroll first."),
             rule="R11",
@@ -101,16 +101,22 @@ def email_draft(*, invitation: CustomerInvitation, url: str, sender: User | None
 
 
 @transaction.atomic
-def customer_invitation_create(
-    *, reseller: PartnerProfile, user: User, provider: PartnerProfile, include_delegated_admin: bool = True
-) -> tuple[CustomerInvitation, str]:
-    """R11: a personalized link tying the customer to both the reseller and the chosen provider.
-    Returns the invitation and its clear token (shown once; only the hash is stored)."""
+def require_customer_inviter(*, reseller: PartnerProfile | None, user: User) -> None:
+    """R11, SPEC §10: an active indirect reseller's global admin or admin agent invites customers (the
+    Invite new customers pages ask this before showing anything)."""
     _require_reseller(reseller)
     if user.role not in INVITER_ROLES:
         raise Forbidden(
             _("Only a global admin or an admin agent can invite customers."), rule="R11", reason=REASON_ROLE
         )
+
+
+def customer_invitation_create(
+    *, reseller: PartnerProfile, user: User, provider: PartnerProfile, include_delegated_admin: bool = True
+) -> tuple[CustomerInvitation, str]:
+    """R11: a personalized link tying the customer to both the reseller and the chosen provider.
+    Returns the invitation and its clear token (shown once; only the hash is stored)."""
+    require_customer_inviter(reseller=reseller, user=user)
     if not _active_partnership(provider=provider, reseller=reseller):
         raise DomainError(
             _("%(provider)s is not one of your indirect providers. Choose a provider you are partnered with.")

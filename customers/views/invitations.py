@@ -17,23 +17,26 @@ from django.views.decorators.http import require_POST
 from invitations import links
 from invitations.link_pages import link_headers, link_problem
 from partnercenter.errors import DomainError
-from tenants.models import PartnerProfile, Program, Tenant
+from tenants.models import PartnerProfile
 from tenants.permissions import partner_required, tenant_required
-from tenants.services import has_program, is_direct_bill
+from tenants.services import is_direct_bill
 
 from .. import selectors, services
 from ..forms import DraftEmailForm, InviteChooseForm
 from ..models import ResellerRelationship
-from ..services.invitations import acceptance_refusal, draft_text, invitation_url, lookup_invitation
+from ..services.accounts import direct_relationship_refusal
+from ..services.invitations import (
+    acceptance_refusal,
+    draft_text,
+    invitation_url,
+    lookup_invitation,
+    require_customer_inviter,
+)
 
 
 def _require_reseller(request) -> None:
-    if not has_program(request.partner_profile, Program.INDIRECT_RESELLER):
-        raise PermissionDenied(
-            _(
-                "Invite new customers is for active indirect resellers. Enroll as an indirect reseller first (R11)."
-            )
-        )
+    """Invite new customers is for an active indirect reseller's global admins and admin agents (R11)."""
+    require_customer_inviter(reseller=request.partner_profile, user=request.user)
 
 
 def mailto_href(to: str, subject: str, body: str) -> str:
@@ -222,10 +225,8 @@ def relationship_request(request, partner_id):
         else:
             messages.success(request, _("%(p)s is now your reseller of record.") % {"p": partner.legal_name})
             return redirect("customers:my_partners")
-    tenant = request.user.tenant
-    refusal = None
-    if tenant is None or tenant.kind != Tenant.Kind.CUSTOMER or not request.user.is_global_admin:
-        refusal = _("Only a global admin of the customer's tenant can accept a reseller relationship (R12).")
+    refused = direct_relationship_refusal(user=request.user)
+    refusal = refused.text if refused is not None else None
     return render(
         request,
         "customers/relationship_request.html",
@@ -237,28 +238,19 @@ def relationship_request(request, partner_id):
 @tenant_required
 def my_partners(request):
     """A customer tenant's partners: its resellers of record and providers, and whether DAP was granted."""
-    tenant = request.user.tenant
-    if tenant.kind != Tenant.Kind.CUSTOMER:
-        raise PermissionDenied(_("Partner relationships is the page of a customer tenant."))
-    page = Paginator(selectors.relationships_for_customer(customer_tenant=tenant), 25).get_page(
-        request.GET.get("page")
-    )
+    relationships = selectors.relationships_for_customer(customer_tenant=request.user.tenant)
+    page = Paginator(relationships, 25).get_page(request.GET.get("page"))
+    for rel in page.object_list:
+        rel.removable = selectors.relationship_removal_refusal(relationship=rel, user=request.user) is None
     return render(
-        request,
-        "customers/my_partners.html",
-        {"relationships": page.object_list, "page_obj": page, "can_remove": request.user.is_global_admin},
+        request, "customers/my_partners.html", {"relationships": page.object_list, "page_obj": page}
     )
 
 
 @require_POST
 @tenant_required
 def my_partner_remove(request, pk: int):
-    tenant = request.user.tenant
-    if tenant.kind != Tenant.Kind.CUSTOMER or not request.user.is_global_admin:
-        raise PermissionDenied(_("Only the customer's global admin can remove a reseller relationship."))
-    relationship = get_object_or_404(
-        ResellerRelationship, pk=pk, customer__tenant=tenant, status=ResellerRelationship.Status.ACTIVE
-    )
+    relationship = selectors.customer_relationship(customer_tenant=request.user.tenant, relationship_id=pk)
     try:
         services.relationship_remove(
             relationship=relationship, user=request.user, reason=_("Removed by the customer")
