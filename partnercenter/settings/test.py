@@ -7,7 +7,10 @@ from .base import DATABASES, STATIC_ROOT, VAR_DIR, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail is captured in memory, unless a test starts a process that must deliver to a real server
+# (the integration tests' worker and an SMTP server on loopback: TEST_REAL_EMAIL=true plus EMAIL_URL).
+if not env.bool("TEST_REAL_EMAIL", default=False):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
