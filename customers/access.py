@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from partnercenter.errors import DomainError, Forbidden, NotFound
 from tenants.models import PartnerProfile, Program, Role, User
-from tenants.services import has_program
+from tenants.services import has_program, role_refusal, roles_text
+from tenants.services import role_allows as _tenant_role_allows
 
 from .models import CustomerAccount, RelationshipKind, ResellerRelationship, Subscription
 
@@ -20,8 +21,19 @@ USER_ADMIN_ROLES = (Role.GLOBAL_ADMIN, Role.ADMIN_AGENT)  # a customer's users a
 CUSTOMER_CREATE_ROLES = (Role.GLOBAL_ADMIN, Role.ADMIN_AGENT)  # customer tenants, invitations, links
 
 
-def role_allows(user: User | None, roles) -> bool:
-    return user is not None and user.role in roles
+def role_allows(user: User | None, roles, profile: PartnerProfile | None = None) -> bool:
+    """SPEC §10: `user` has one of `roles`, in `profile`'s tenant when given (a customer tenant's global
+    admin, or another partner's user, acts for no partner)."""
+    return _tenant_role_allows(user, roles, tenant_id=profile.tenant_id if profile is not None else None)
+
+
+def require_partner_role(
+    *, user: User | None, profile: PartnerProfile, roles, rule: str, reason: str, action
+) -> None:
+    """Raise the 403 of SPEC §10 (naming the roles needed) unless `user` acts for `profile` in one of `roles`."""
+    refusal = role_refusal(user, roles, tenant_id=profile.tenant_id, rule=rule, reason=reason, action=action)
+    if refusal is not None:
+        raise refusal
 
 
 @dataclass
@@ -36,7 +48,7 @@ class CustomerAccess:
 
     def _role(self, roles) -> bool:
         # Without a user (jobs, demo data) only the relationships decide; services check the actor.
-        return self.user is None or role_allows(self.user, roles)
+        return self.user is None or role_allows(self.user, roles, self.profile)
 
     @property
     def direct(self) -> ResellerRelationship | None:
@@ -183,9 +195,10 @@ def customer_creation_refusal(*, provider: PartnerProfile, user: User | None) ->
             rule="R13",
             reason="customers.create_not_provider",
         )
-    if not role_allows(user, CUSTOMER_CREATE_ROLES):
+    if not role_allows(user, CUSTOMER_CREATE_ROLES, provider):
         return Forbidden(
-            _("Only a global admin or an admin agent can create customers."),
+            _("Only a %(roles)s of the provider can create customers.")
+            % {"roles": roles_text(CUSTOMER_CREATE_ROLES)},
             rule="R13",
             reason="customers.create_role",
         )

@@ -4,7 +4,7 @@ relationship, order and subscription states are read-only here; the audit log sh
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter.admin import EventHistoryMixin
+from partnercenter.admin import BookAdmin, EventHistoryMixin
 from partnercenter.errors import DomainError
 
 from . import services
@@ -45,7 +45,7 @@ class RelationshipInline(admin.TabularInline):
 
 
 @admin.register(CustomerAccount)
-class CustomerAccountAdmin(EventHistoryMixin, admin.ModelAdmin):
+class CustomerAccountAdmin(EventHistoryMixin, BookAdmin):
     list_display = ["company_name", "tenant", "store_for_business", "created_by_partner", "created_at"]
     list_filter = ["store_for_business"]
     search_fields = ["company_name", "tenant__default_domain", "tenant__id"]

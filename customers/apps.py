@@ -7,9 +7,15 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers, orders and subscriptions")
 
     def ready(self) -> None:
-        from partnercenter import registry
+        from invitations import links
+        from partnercenter import emails, registry
 
         from . import demo, handlers  # noqa: F401 - handlers registers the job handlers
+        from .models import CustomerInvitation
+        from .services.invitations import EMAIL_KIND
+
+        # The invitation email is stored without its link; each delivery carries a fresh one.
+        emails.renderer(EMAIL_KIND)(links.email_renderer(CustomerInvitation))
 
         registry.register_nav(
             registry.NavEntry(_("Customers"), "customers:list", "building", lambda c: c.is_partner, order=70)

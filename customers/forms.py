@@ -9,6 +9,8 @@ class InviteChooseForm(forms.Form):
         label=_("Indirect provider"),
         queryset=None,
         empty_label=None,
+        # The option values are tenant ids (as the API's providerId), not sequential row ids.
+        to_field_name="tenant_id",
         help_text=_("The customer authorizes both you and this provider as resellers of record."),
     )
     include_delegated_admin = forms.BooleanField(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from partnercenter import ids
 from partnercenter.errors import Forbidden, NotFound
 from tenants.models import PartnerProfile, Partnership, Program, Tenant, User
 from tenants.services import has_program
@@ -24,6 +25,7 @@ from .access import (  # noqa: F401  (re-exported: services and views ask the se
     CustomerAccess,
     customer_creation_refusal,
     relationship_removal_refusal,
+    require_partner_role,
     require_users_visible,
     role_allows,
 )
@@ -48,10 +50,10 @@ def _mine(profile: PartnerProfile) -> Q:
 
 def uuid_or_404(value) -> uuid.UUID:
     """A malformed id is simply an unknown one."""
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
+    parsed = ids.parse_uuid(value)
+    if parsed is None:
         raise NotFound()
+    return parsed
 
 
 def customer_access(*, profile: PartnerProfile, customer_id, user: User | None = None) -> CustomerAccess:
@@ -87,7 +89,13 @@ def customers_for_partner(
         mine = mine.filter(kind=RelationshipKind.INDIRECT, partner__tenant_id=reseller_tenant_id)
     qs = CustomerAccount.objects.filter(Exists(mine)).select_related("tenant")
     if q:
-        qs = qs.filter(Q(company_name__icontains=q) | Q(tenant__default_domain__icontains=q))
+        # A union of two indexed searches (pg_trgm GIN indexes on both columns, migration 0005), not an
+        # OR across the join, which no index can answer: the matches are found first, then sorted.
+        by_name = CustomerAccount.objects.filter(company_name__icontains=q).order_by().values("pk")
+        by_domain = (
+            CustomerAccount.objects.filter(tenant__default_domain__icontains=q).order_by().values("pk")
+        )
+        qs = qs.filter(pk__in=by_name.union(by_domain))
     if company_prefix:
         qs = qs.filter(company_name__istartswith=company_prefix)
     if domain_prefix:
@@ -108,8 +116,10 @@ def with_list_details(qs: QuerySet[CustomerAccount], *, profile: PartnerProfile)
         ),
         Prefetch(
             "subscriptions",
+            # Joined to the row's relationship, not `IN (all my relationships)`: a provider has 100,000.
             queryset=Subscription.objects.filter(
-                relationship__in=ResellerRelationship.objects.filter(_mine(profile)).values("pk")
+                Q(relationship__partner=profile) | Q(relationship__provider=profile),
+                relationship__status=ACTIVE,
             )
             .exclude(status=Subscription.Status.DELETED)
             .select_related("offer")
@@ -117,6 +127,19 @@ def with_list_details(qs: QuerySet[CustomerAccount], *, profile: PartnerProfile)
             to_attr="all_subscriptions",
         ),
         Prefetch("users", queryset=CustomerUser.objects.annotate(license_count=Count("licenses"))),
+    )
+
+
+def with_relationships(
+    qs: QuerySet[CustomerAccount], *, profile: PartnerProfile
+) -> QuerySet[CustomerAccount]:
+    """Only what the API's customer body shows: the partner's relationships with each customer."""
+    return qs.prefetch_related(
+        Prefetch(
+            "relationships",
+            queryset=ResellerRelationship.objects.filter(_mine(profile)).select_related("partner"),
+            to_attr="my_relationships",
+        )
     )
 
 
@@ -147,12 +170,28 @@ class CustomerListOptions:
     can_create_customers: bool
 
 
-def customer_list_options(*, profile: PartnerProfile, user: User | None) -> CustomerListOptions:
+# A filter drop-down lists this many partners at most (a distributor has 5,000 resellers); a partner
+# picked elsewhere (the reseller list's "Customers" link) is added to the choices.
+FILTER_CHOICES_MAX = 100
+
+
+def _filter_choices(qs: QuerySet[PartnerProfile], selected) -> list[PartnerProfile]:
+    qs = qs.select_related(None)  # names only: joining tenants makes PostgreSQL scan all 100,000 of them
+    choices = list(qs[:FILTER_CHOICES_MAX])
+    pk = ids.parse_pk(selected)  # "²" passes isdigit() but not int(): no such id, never a 500
+    if pk is not None and all(p.pk != pk for p in choices):
+        choices += list(qs.filter(pk=pk))
+    return choices
+
+
+def customer_list_options(
+    *, profile: PartnerProfile, user: User | None, provider_id=None, reseller_id=None
+) -> CustomerListOptions:
     is_reseller = has_program(profile, Program.INDIRECT_RESELLER)
     is_provider = has_program(profile, Program.INDIRECT_PROVIDER)
     return CustomerListOptions(
-        providers=list(partnered_providers(reseller=profile)),
-        resellers=list(partnered_resellers(provider=profile)) if is_provider else [],
+        providers=_filter_choices(partnered_providers(reseller=profile), provider_id),
+        resellers=_filter_choices(partnered_resellers(provider=profile), reseller_id) if is_provider else [],
         is_reseller=is_reseller,
         can_invite_customers=is_reseller and role_allows(user, CUSTOMER_CREATE_ROLES),
         can_create_customers=is_provider and customer_creation_refusal(provider=profile, user=user) is None,
@@ -252,14 +291,15 @@ def offers_catalog() -> QuerySet[Offer]:
 
 def partnered_providers(*, reseller: PartnerProfile) -> QuerySet[PartnerProfile]:
     """Providers with an active partnership with this reseller (R10), for "Invite new customers"."""
+    # Semi-joins, not joins + DISTINCT: a distributor has 5,000 partnerships.
     return (
         PartnerProfile.objects.filter(
-            reseller_partnerships__reseller=reseller,
-            reseller_partnerships__status=Partnership.Status.ACTIVE,
+            pk__in=Partnership.objects.filter(reseller=reseller, status=Partnership.Status.ACTIVE).values(
+                "provider_id"
+            ),
             programs__program=Program.INDIRECT_PROVIDER,
         )
         .select_related("tenant")
-        .distinct()
         .order_by("legal_name")
     )
 
@@ -268,10 +308,11 @@ def partnered_resellers(*, provider: PartnerProfile) -> QuerySet[PartnerProfile]
     """Resellers with an active partnership with this provider, for provider-created tenants (R13)."""
     return (
         PartnerProfile.objects.filter(
-            provider_partnerships__provider=provider, provider_partnerships__status=Partnership.Status.ACTIVE
+            pk__in=Partnership.objects.filter(provider=provider, status=Partnership.Status.ACTIVE).values(
+                "reseller_id"
+            )
         )
         .select_related("tenant")
-        .distinct()
         .order_by("legal_name")
     )
 
@@ -285,11 +326,8 @@ def invitations_sent(*, reseller: PartnerProfile) -> QuerySet[CustomerInvitation
 
 
 def invitation_of(*, reseller: PartnerProfile, invitation_id) -> CustomerInvitation:
-    inv = (
-        invitations_sent(reseller=reseller).filter(pk=invitation_id).first()
-        if str(invitation_id).isdigit()
-        else None
-    )
+    pk = ids.parse_pk(invitation_id)
+    inv = invitations_sent(reseller=reseller).filter(pk=pk).first() if pk is not None else None
     if inv is None:
         raise NotFound()
     return inv

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partnercenter.api import ERROR_BODY, TenantAPIView
-from partnercenter.errors import DomainError, NotFound
+from partnercenter.errors import DomainError, Forbidden, NotFound
 from tenants.models import PartnerProfile
 from tenants.selectors import partner_profile_for, programs_for
 
@@ -61,8 +61,16 @@ ENROLLMENT = inline_serializer(
 )
 
 
-def _profile(request) -> PartnerProfile:
+def _profile(request, *, acting: bool = False) -> PartnerProfile:
+    """The caller's partner profile. A tenant without one has no enrollment to read (404), and enrolling
+    is refused to it like to any role that is not a partner's global admin (403, R1)."""
     profile = partner_profile_for(request.user)
+    if profile is None and acting:
+        raise Forbidden(
+            _("Only a global admin of a partner tenant can enroll or accept the agreement."),
+            rule="R1",
+            reason="enrollment.not_partner",
+        )
     if profile is None:
         raise NotFound(_("This tenant has no partner profile."), reason="enrollment.no_partner_profile")
     return profile
@@ -124,7 +132,7 @@ class EnrollmentView(TenantAPIView, APIView):
         },
     )
     def post(self, request):
-        profile = _profile(request)
+        profile = _profile(request, acting=True)
         services.enrollment_submit(profile=profile, user=request.user)
         return Response(enrollment_body(profile, request.user), status=status.HTTP_201_CREATED)
 
@@ -138,7 +146,7 @@ class AgreementView(TenantAPIView, APIView):
         responses={200: ENROLLMENT, 403: ERROR_BODY, 409: ERROR_BODY},
     )
     def post(self, request):
-        profile = _profile(request)
+        profile = _profile(request, acting=True)
         services.enrollment_accept_agreement(profile=profile, user=request.user)
         return Response(enrollment_body(profile, request.user), status=status.HTTP_200_OK)
 
@@ -168,7 +176,7 @@ class AgreementStatusView(TenantAPIView, APIView):
             )
         profiles = PartnerProfile.objects.all()
         if mpn_id:
-            if not mpn_id.isdigit():
+            if not (mpn_id.isascii() and mpn_id.isdigit()):
                 raise DomainError(
                     _("An MPN ID (Partner ID) is 6 or 7 digits."),
                     code=400,

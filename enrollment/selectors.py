@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnercenter import clock, events
+from partnercenter import clock, events, ids
 from tenants.models import PartnerProfile, Program, ProgramMembership
 
 from .models import Enrollment, EnrollmentState, IncentiveInvitation, IncentiveProgram
@@ -210,10 +210,8 @@ def incentive_invitations_for(profile: PartnerProfile):
 
 
 def incentive_invitation_for(profile: PartnerProfile, invitation_id) -> IncentiveInvitation | None:
-    try:
-        return IncentiveInvitation.objects.filter(partner=profile, pk=int(invitation_id)).first()
-    except (TypeError, ValueError):
-        return None
+    pk = ids.parse_pk(invitation_id)
+    return IncentiveInvitation.objects.filter(partner=profile, pk=pk).first() if pk is not None else None
 
 
 def direct_bill_incentives_for(

@@ -390,7 +390,7 @@ def incentive_invitation_expire(*, invitation_id, actor_label: str = "") -> bool
 @transaction.atomic
 def incentive_invitation_accept(*, profile: PartnerProfile, user: User, invitation_id) -> IncentiveInvitation:
     """The partner's global admin enrolls in the indirect reseller incentives (R1, R19)."""
-    require_global_admin(user)
+    require_global_admin(user, tenant_id=profile.tenant_id)
     invitation = selectors.incentive_invitation_for(profile, invitation_id)
     if invitation is None:
         raise NotFound(

@@ -1,9 +1,10 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnercenter.errors import DomainError
+from partnercenter.errors import DomainError, Forbidden
 from tenants.models import Program
 from tenants.permissions import partner_required
 from tenants.selectors import programs_for
@@ -22,6 +23,8 @@ def enroll(request):
         try:
             services.enrollment_submit(profile=profile, user=request.user)
         except services.NotEligible as exc:
+            if exc.status == 403:  # not the global admin (R1): the 403 page, as the API answers
+                raise PermissionDenied(exc.text) from exc
             if exc.codes & {selectors.ENROLLMENT_OPEN, selectors.ALREADY_INDIRECT_RESELLER}:
                 # A second click or a second tab: the first one already enrolled.
                 messages.info(request, _("Your enrollment was already submitted. Its status is shown below."))
@@ -63,6 +66,8 @@ def accept_agreement(request):
     """ "Accept and continue" (R5)."""
     try:
         services.enrollment_accept_agreement(profile=request.partner_profile, user=request.user)
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the role needed (SPEC §10)
     except DomainError as exc:
         if exc.reason == services.AGREEMENT_ALREADY_ACCEPTED_REASON:
             messages.info(request, exc.message)
@@ -102,6 +107,8 @@ def incentive_accept(request, pk: int):
         services.incentive_invitation_accept(
             profile=request.partner_profile, user=request.user, invitation_id=pk
         )
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the role needed (SPEC §10)
     except DomainError as exc:
         messages.error(request, exc.text)
     else:

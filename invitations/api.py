@@ -93,7 +93,8 @@ InvitationSerializer = inline_serializer(
     "PartnerInvitation",
     {
         "id": serializers.CharField(),
-        "email": serializers.EmailField(),
+        # Empty while the invitation is a draft the provider has not sent yet (the page's two steps).
+        "email": serializers.EmailField(allow_blank=True),
         "status": serializers.ChoiceField(choices=PartnerInvitation.Status.values),
         "createdAt": serializers.DateTimeField(),
         "expiresAt": serializers.DateTimeField(),

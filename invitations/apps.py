@@ -7,11 +7,15 @@ class InvitationsConfig(AppConfig):
     verbose_name = _("Partnership invitations")
 
     def ready(self):
-        from partnercenter import registry
+        from partnercenter import emails, registry
         from tenants.models import Program
 
         # Registers the job handler and the periodic expiry task with beat.
-        from . import demo, tasks  # noqa: F401
+        from . import demo, links, services, tasks  # noqa: F401
+        from .models import PartnerInvitation
+
+        # The invitation email is stored without its link; each delivery carries a fresh one.
+        emails.renderer(services.EMAIL_KIND)(links.email_renderer(PartnerInvitation))
 
         registry.register_nav(
             registry.NavEntry(

@@ -10,6 +10,13 @@ the same transaction as the invitation) plus one periodic sweep (`expire_due`) t
 whose job was lost. Both are idempotent. The job expires what is due by `job.as_of`, so ops' forced time
 (`run_due_jobs --until`) expires what its due time would have.
 
+An invitation may have more than one live link: the one on its row (`token_hash`, shown to the inviter
+on the draft page and in the API response) and one per delivery of its email (`InvitationLink`, issued by
+the outbox's renderer, `email_renderer`). A stored email or draft holds `LINK_PLACEHOLDER` instead of a
+link (`scrub`); the renderer puts a fresh link in the message it sends (`personalize`), never in a row.
+Every link of an invitation works exactly while the invitation is pending: the state and the single-use
+accept live on the invitation, so its links are consumed or killed together.
+
 What only one kind knows (who may accept, partnerships, resellers of record, R12/R15/R16, the draft's
 wording) stays in that kind's services: `invitations.services` and `customers.services.invitations`.
 """
@@ -25,16 +32,18 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter import clock, events, jobs
+from partnercenter import clock, emails, events, jobs
 from partnercenter.errors import Conflict, DomainError
-from partnercenter.models import ScheduledJob
+from partnercenter.models import ScheduledJob, SentEmail
 from partnercenter.tokens import token_hash, token_new
 
-from .models import TokenInvitation
+from .models import InvitationLink, TokenInvitation
 
 EXPIRE_JOB = "invitations.expire"
 MAX_TOKEN_LENGTH = 200
 SWEEP_BATCH = 1000
+# What a stored email or draft holds in place of the link (see the module doc).
+LINK_PLACEHOLDER = "[personalized invitation link]"
 
 # The states a link can be in, as people read them ("used" is an accepted invitation).
 PENDING = "pending"
@@ -121,16 +130,40 @@ def issue(model: type[TokenInvitation], *, user, payload: dict | None = None, **
     return invitation, token
 
 
+def _extra_links(invitation: TokenInvitation):
+    return InvitationLink.objects.filter(
+        object_type=type(invitation)._meta.label_lower, object_id=invitation.pk
+    )
+
+
 def replace_token(invitation: TokenInvitation) -> str:
-    """A new link for the same invitation; the previous link stops working (it then reads as unknown)."""
+    """A new link for the same invitation; every previous link stops working (it then reads as unknown)."""
     token, hashed = token_new()
     type(invitation).objects.filter(pk=invitation.pk).update(token_hash=hashed)
+    _extra_links(invitation).delete()
     invitation.token_hash = hashed
     return token
 
 
+def link_add(invitation: TokenInvitation) -> str:
+    """One more live link for the same invitation (the previous ones keep working); returns its token.
+    Used by each delivery of the invitation's email, so that no stored email needs to hold a link."""
+    token, hashed = token_new()
+    InvitationLink.objects.create(
+        object_type=type(invitation)._meta.label_lower,
+        object_id=invitation.pk,
+        token_hash=hashed,
+        created_at=clock.now(),
+    )
+    return token
+
+
 def token_matches(invitation: TokenInvitation, token: str) -> bool:
-    return bool(token) and token_hash(token) == invitation.token_hash
+    """Is `token` one of this invitation's links (whatever its state)?"""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return False
+    hashed = token_hash(token)
+    return hashed == invitation.token_hash or _extra_links(invitation).filter(token_hash=hashed).exists()
 
 
 def state_of(invitation: TokenInvitation | None, now: dt.datetime | None = None) -> str:
@@ -146,9 +179,12 @@ def lookup(model: type[TokenInvitation], token: str) -> tuple[TokenInvitation | 
     """(invitation or None, state) for a link. Reads only: opening a link changes nothing."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None, UNKNOWN
-    invitation = (
-        model.objects.select_related(*model.LINK_SELECT_RELATED).filter(token_hash=token_hash(token)).first()
-    )
+    hashed = token_hash(token)
+    qs = model.objects.select_related(*model.LINK_SELECT_RELATED)
+    invitation = qs.filter(token_hash=hashed).first()
+    if invitation is None:
+        extra = InvitationLink.objects.filter(object_type=model._meta.label_lower, token_hash=hashed)
+        invitation = qs.filter(pk__in=extra.values("object_id")).first()
     return invitation, state_of(invitation)
 
 
@@ -328,3 +364,44 @@ def check_draft(invitation: TokenInvitation, *, token: str, body: str) -> str:
             reason=REASON_DRAFT_LINK_MISSING,
         )
     return url
+
+
+# --- links at rest: placeholders in stored text, fresh links at delivery -------------------------------
+
+
+def scrub(text: str, *, invitation: TokenInvitation, token: str) -> str:
+    """`text` as it may be stored: the invitation's link (and the bare token, should someone have pasted
+    it) replaced by `LINK_PLACEHOLDER`."""
+    if not token:
+        return text or ""
+    text = (text or "").replace(type(invitation).link_url(token), LINK_PLACEHOLDER)
+    return text.replace(token, LINK_PLACEHOLDER)
+
+
+def personalize(text: str, *, url: str) -> str:
+    return (text or "").replace(LINK_PLACEHOLDER, url)
+
+
+def email_renderer(model: type[TokenInvitation]) -> emails.Renderer:
+    """The outbox renderer for a kind's invitation emails (register it with `emails.renderer(kind)`): each
+    delivery attempt issues a fresh link for the invitation the email is about and puts it in place of the
+    placeholder in what is sent. An invitation that is no longer pending is not emailed at all."""
+
+    def render(email: SentEmail) -> tuple[str, str]:
+        invitation = None
+        if email.object_type == model._meta.label_lower and str(email.object_id).isdigit():
+            invitation = (
+                model.objects.select_related(*model.LINK_SELECT_RELATED)
+                .filter(pk=int(email.object_id))
+                .first()
+            )
+        if invitation is None:
+            raise emails.Undeliverable("The invitation this email is about no longer exists.")
+        error = error_for(invitation)
+        if error is not None:
+            raise emails.Undeliverable(f"The invitation is {error.state}; its link would not work.")
+        with transaction.atomic():
+            url = model.link_url(link_add(invitation))
+        return personalize(email.subject, url=url), personalize(email.body, url=url)
+
+    return render

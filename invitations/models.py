@@ -160,3 +160,27 @@ class PartnerInvitation(TokenInvitation):
 def invitation_url(token: str) -> str:
     """A partnership invitation's link."""
     return PartnerInvitation.link_url(token)
+
+
+class InvitationLink(models.Model):
+    """Another live link of a token invitation, besides the one on the invitation (`token_hash`, the link
+    the inviter sees on the draft page): the hash of a token issued when the invitation's email was
+    delivered, so that no stored email holds a usable link (see `invitations.links.link_add`).
+
+    It belongs to one invitation of any kind (`object_type` is its model's label). It has no state of its
+    own: it works exactly while its invitation is pending, so accepting, declining, revoking or expiring
+    the invitation ends every link of it at once, and a used link still reads as used, not unknown.
+    """
+
+    object_type = models.CharField(_("invitation type"), max_length=80)
+    object_id = models.PositiveBigIntegerField(_("invitation id"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("invitation link")
+        verbose_name_plural = _("invitation links")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="invitationlink_invitation")]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id} link"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from partnercenter import clock
+from partnercenter import clock, ids
 from tenants.models import PartnerProfile, Partnership, Program, ProgramMembership
 
 from .models import PartnerInvitation
@@ -45,7 +45,8 @@ def providers_of(reseller: PartnerProfile) -> QuerySet[Partnership]:
     """The reseller's indirect providers (active partnerships)."""
     return (
         Partnership.objects.filter(reseller=reseller, status=Partnership.Status.ACTIVE)
-        .select_related("provider__tenant")
+        .select_related("provider")
+        .prefetch_related("provider__tenant")  # a page's tenants by id: a join would scan them all
         .order_by("provider__legal_name", "pk")
     )
 
@@ -54,7 +55,8 @@ def resellers_of(provider: PartnerProfile) -> QuerySet[Partnership]:
     """The provider's indirect resellers (active partnerships)."""
     return (
         Partnership.objects.filter(provider=provider, status=Partnership.Status.ACTIVE)
-        .select_related("reseller__tenant")
+        .select_related("reseller")
+        .prefetch_related("reseller__tenant")  # a page's tenants by id: a join would scan them all
         .order_by("reseller__legal_name", "pk")
     )
 
@@ -75,17 +77,13 @@ def invitations_of(provider: PartnerProfile, *, status: str = "") -> QuerySet[Pa
 
 
 def invitation_of(provider: PartnerProfile, invitation_id) -> PartnerInvitation | None:
-    try:
-        pk = int(invitation_id)
-    except (TypeError, ValueError):
-        return None
-    return invitations_of(provider).filter(pk=pk).first()
+    pk = ids.parse_pk(invitation_id)
+    return invitations_of(provider).filter(pk=pk).first() if pk is not None else None
 
 
 def partnership_of(provider: PartnerProfile, partnership_id) -> Partnership | None:
-    try:
-        pk = int(partnership_id)
-    except (TypeError, ValueError):
+    pk = ids.parse_pk(partnership_id)
+    if pk is None:
         return None
     return Partnership.objects.select_related("reseller__tenant").filter(pk=pk, provider=provider).first()
 

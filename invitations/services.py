@@ -32,6 +32,8 @@ from .links import CODE_BAD_DRAFT, CODE_NOT_PENDING, expiry_days  # noqa: F401 -
 from .models import PartnerInvitation, invitation_url
 
 INVITER_ROLES = {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT}
+# The outbox kind of the invitation email (its link is rebuilt at delivery: `links.email_renderer`).
+EMAIL_KIND = "partner_invitation"
 
 # API error codes (SPEC §6 body); HTTP status says the class, the code says which refusal. A link's own
 # states (unknown 4040, expired 4100, used 4101, revoked 4102, declined 4103) are `links.ANSWERS`, the
@@ -257,13 +259,17 @@ def invitation_send(
         raise InvalidInput(_("A subject has at most 255 characters."))
     links.check_draft(invitation, token=token, body=body)
     to = _clean_recipient(provider=provider, to=to)
+    # Stored with a placeholder for the link: each delivery puts a fresh link of this invitation in
+    # the message it sends (`links.email_renderer`), so no row holds a usable one.
+    subject = links.scrub(subject, invitation=invitation, token=token)
     email = email_send(
-        kind="partner_invitation",
+        kind=EMAIL_KIND,
         to=to,
         subject=subject,
-        body=body,
+        body=links.scrub(body, invitation=invitation, token=token),
         tenant=provider.tenant,
         dedupe_key=f"partner-invitation:{invitation.pk}",
+        obj=invitation,
     )
     if email is None:
         raise _not_pending(_("This invitation was already sent."))

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnercenter import clock, events
-from partnercenter.errors import DomainError
+from partnercenter import clock, events, paging
+from partnercenter.errors import DomainError, Forbidden
 from tenants.models import Program
 from tenants.permissions import partner_required
 from tenants.services import has_program
@@ -35,6 +35,14 @@ LIST_PAGE_SIZE = 20
 
 def _page(request, qs, size: int):
     return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _seek(request, qs, size: int):
+    """Seek paging (a distributor has 5,000 resellers): links carry the signed sort key, no page number."""
+    try:
+        return paging.seek_page(qs, path=request.path, token=request.GET.get("cursor"), size=size, count=False)
+    except paging.BadCursor:
+        return paging.seek_page(qs, path=request.path, token=None, size=size, count=False)
 
 
 def reseller_required(view):
@@ -97,7 +105,7 @@ def find_provider(request):
 @reseller_required
 def indirect_providers(request):
     profile = request.partner_profile
-    page_obj = _page(request, selectors.providers_of(profile), LIST_PAGE_SIZE)
+    page_obj = _seek(request, selectors.providers_of(profile), LIST_PAGE_SIZE)
     return render(
         request,
         "invitations/indirect_providers.html",
@@ -144,7 +152,7 @@ def listed_invitation_respond(request, pk: int):
 @provider_required
 def indirect_resellers(request):
     profile = request.partner_profile
-    page_obj = _page(request, selectors.resellers_of(profile), LIST_PAGE_SIZE)
+    page_obj = _seek(request, selectors.resellers_of(profile), LIST_PAGE_SIZE)
     return render(
         request,
         "invitations/indirect_resellers.html",
@@ -292,6 +300,8 @@ def invitation_new_link(request, pk: int):
         token = services.invitation_new_link(
             provider=request.partner_profile, invitation_id=pk, user=request.user
         )
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
     except DomainError as exc:
         if exc.reason == services.REASON_NOT_FOUND:
             raise Http404(exc.text)
@@ -307,6 +317,8 @@ def invitation_new_link(request, pk: int):
 def invitation_revoke(request, pk: int):
     try:
         services.invitation_revoke(provider=request.partner_profile, invitation_id=pk, user=request.user)
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
     except DomainError as exc:
         if exc.reason == services.REASON_NOT_FOUND:
             raise Http404(exc.text)
@@ -358,6 +370,7 @@ def partner_link(request, token: str):
         return link_problem(request, state, invitation)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -382,6 +395,8 @@ def partner_link(request, token: str):
             if exc.reason in links.STATE_BY_REASON:
                 return link_problem(request, links.STATE_BY_REASON[exc.reason], invitation)
             messages.error(request, exc.text)
+            if exc.status == 403:  # a refused role (or tenant) answers 403, as the API does (SPEC §10)
+                status = 403
     refusals = services.acceptance_refusals(invitation=invitation, user=request.user)
     profile = getattr(request.user, "tenant", None) and services.partner_profile_for(request.user)
     return link_headers(
@@ -396,5 +411,6 @@ def partner_link(request, token: str):
                 and profile.pk != invitation.provider_id
                 and request.user.is_global_admin,
             },
+            status=status,
         )
     )

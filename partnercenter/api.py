@@ -6,7 +6,6 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -17,6 +16,7 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from . import paging
 from .errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -124,15 +124,29 @@ class TenantAPIView:
         return self.request.user.tenant
 
 
-_SIGNER = signing.Signer(salt="partnercenter.continuation")
+class Total(int):
+    """A list's `totalCount`: exact up to `paging.COUNT_CAP`; beyond it, the cap with `exact` False (the
+    body then says `"totalCountIsLowerBound": true`). Counting a book of 100,000 on every page is what
+    seek paging avoids."""
+
+    exact: bool = True
+
+    @classmethod
+    def of(cls, value: int, exact: bool) -> Total:
+        total = cls(value)
+        total.exact = exact
+        return total
 
 
 def page_slice(request, queryset: QuerySet | Sequence, *, max_size: int = 500):
     """Partner Center style paging: `size` and an opaque, signed `continuationToken` (query param or
-    `MS-ContinuationToken` header). Returns (items, total_count, next_token). Two queries per page.
+    `MS-ContinuationToken` header). Returns (items, total_count, next_token).
 
-    The token is bound to the path it was issued for. An unordered queryset is ordered by primary key so
-    that pages neither repeat nor skip rows.
+    A queryset is paged by seek (keyset, `partnercenter.paging`): the token carries the sort key of the
+    page's last row, signed and bound to the path it was issued for, so a deep page costs what the first
+    does; an unordered queryset is ordered by primary key. Two queries at most: the page, and the total
+    counted up to `paging.COUNT_CAP` (skipped when the first page holds the whole set). A plain list
+    (already in memory) is sliced by offset.
     """
     raw_size = (request.query_params.get("size") or "").strip()
     if raw_size:
@@ -145,29 +159,32 @@ def page_slice(request, queryset: QuerySet | Sequence, *, max_size: int = 500):
     if size < 1 or size > max_size:
         raise DomainError(_("size must be between 1 and %(max)s.") % {"max": max_size}, code=400, status=400)
     raw = request.query_params.get("continuationToken") or request.headers.get("MS-ContinuationToken")
+    bad_token = DomainError(_("The continuation token is not valid."), code=400, status=400)
+    if isinstance(queryset, QuerySet):
+        try:
+            page = paging.seek_page(queryset, path=request.path, token=raw, size=size)
+        except paging.BadCursor:
+            raise bad_token
+        return page.object_list, Total.of(page.total, page.total_exact), page.next_token
     offset = 0
     if raw:
         try:
-            path, _sep, value = _SIGNER.unsign(raw.strip()).rpartition("|")
-            offset = int(value)
-            if path != request.path or offset < 0:
-                raise ValueError(path)
-        except (signing.BadSignature, ValueError):
-            raise DomainError(_("The continuation token is not valid."), code=400, status=400)
-    if isinstance(queryset, QuerySet):
-        if not queryset.ordered:
-            queryset = queryset.order_by("pk")
-        total = queryset.count()
-    else:
-        total = len(queryset)
+            direction, (offset,) = paging.unsign(raw, request.path, 1)
+            if direction != "next" or not isinstance(offset, int) or offset < 0:
+                raise paging.BadCursor(raw)
+        except paging.BadCursor:
+            raise bad_token
+    total = len(queryset)
     items = list(queryset[offset : offset + size]) if offset < total else []
     end = offset + size
-    next_token = _SIGNER.sign(f"{request.path}|{end}") if end < total else None
-    return items, total, next_token
+    next_token = paging.sign(request.path, "next", [end]) if end < total else None
+    return items, Total(total), next_token
 
 
 def page_body(request, items: list, total: int, next_token: str | None) -> dict:
     body: dict = {"totalCount": total, "items": items, "attributes": {"objectType": "Collection"}}
+    if not getattr(total, "exact", True):
+        body["totalCountIsLowerBound"] = True  # more rows than paging.COUNT_CAP: not counted
     if next_token:
         body["continuationToken"] = next_token
         body["links"] = {

@@ -17,12 +17,20 @@ One attempt (`deliver`):
 A worker killed between 1 and 3 leaves the row "sending"; once its claim is older than the lease the
 sweep puts it back in line. Delivery is at least once: if the crash came after the server accepted the
 message, it is sent again (SMTP has no way to ask whether a message arrived).
+
+Secrets are never at rest here. A kind whose message carries one (an invitation's link) stores a
+placeholder and a reference to its object (`obj=`), and its app registers a renderer for the kind
+(`@emails.renderer(kind)` from its AppConfig.ready()). Each attempt asks the renderer for the subject and
+body to send (it issues a fresh link for that object); the result goes to the server only, never into the
+row, a log line or the admin. A renderer raises `Undeliverable` when the email must not go out any more
+(its invitation was accepted, revoked or expired): the row is then marked cancelled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -39,12 +47,44 @@ WAITING = [S.QUEUED, S.RETRYING]
 SWEEP_BATCH = 200
 
 
+# kind -> renderer(email) -> (subject, body) to send; filled by the apps (see the module doc).
+Renderer = Callable[[SentEmail], tuple[str, str]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+class Undeliverable(Exception):
+    """A renderer's answer when the email must not be sent any more; the message says why (for ops)."""
+
+
+def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    """Register the function that builds what is sent for emails of `kind` at each delivery attempt."""
+
+    def register(fn: Renderer) -> Renderer:
+        _RENDERERS[kind] = fn
+        return fn
+
+    return register
+
+
+def rendered(email: SentEmail) -> tuple[str, str]:
+    """What an attempt sends: the stored text, or what the kind's renderer builds from it."""
+    render = _RENDERERS.get(email.kind)
+    return render(email) if render is not None else (email.subject, email.body)
+
+
 def _one_line(text) -> str:
     return " ".join(str(text).split())
 
 
 def email_send(
-    *, kind: str, to: str, subject: str, body: str, tenant=None, dedupe_key: str | None = None
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    tenant=None,
+    dedupe_key: str | None = None,
+    obj: models.Model | None = None,
 ) -> SentEmail | None:
     """Record an email for delivery once the surrounding transaction commits.
 
@@ -64,6 +104,8 @@ def email_send(
                 to=(to or "").strip(),
                 subject=_one_line(subject)[:255],
                 body=str(body),
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
                 dedupe_key=dedupe_key,
                 created_at=now,
                 next_attempt_at=now,
@@ -106,10 +148,15 @@ def deliver(email_id: int) -> bool:
     email = SentEmail.objects.get(pk=email_id)
     ours = SentEmail.objects.filter(pk=email_id, status=S.SENDING, attempts=attempt)
     try:
+        subject, body = rendered(email)
         connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
-        EmailMessage(
-            email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to], connection=connection
-        ).send(fail_silently=False)
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email.to], connection=connection).send(
+            fail_silently=False
+        )
+    except Undeliverable as exc:
+        log.info("email %s (%s) not sent: %s", email.pk, email.kind, exc)
+        ours.update(status=S.CANCELLED, error=str(exc)[:2000], claimed_at=None, next_attempt_at=None)
+        return False
     except Exception as exc:  # noqa: BLE001 - any transport error is recorded and retried
         log.warning("email %s to %s failed (attempt %s): %s", email.pk, email.to, attempt, exc)
         error = f"{type(exc).__name__}: {exc}"[:2000]

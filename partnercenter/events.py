@@ -83,6 +83,14 @@ class EventKind(models.TextChoices):
     CUSTOMER_USER_DELETED = "customer_user.deleted", _("Customer user deleted")
     LICENSE_ASSIGNED = "license.assigned", _("License assigned")
     LICENSE_REMOVED = "license.removed", _("License removed")
+    # Webhook registrations and deliveries (webhooks)
+    WEBHOOK_REGISTERED = "webhook.registered", _("Webhook registered")
+    WEBHOOK_UPDATED = "webhook.updated", _("Webhook registration changed")
+    WEBHOOK_DELETED = "webhook.deleted", _("Webhook registration deleted")
+    WEBHOOK_TEST_REQUESTED = "webhook.test_requested", _("Webhook test event requested")
+    WEBHOOK_REDELIVERY_REQUESTED = "webhook.redelivery_requested", _("Webhook event redelivery requested")
+    WEBHOOK_UNHEALTHY = "webhook.unhealthy", _("Webhook marked unhealthy")
+    WEBHOOK_HEALTHY = "webhook.healthy", _("Webhook healthy again")
 
 
 Describer = Callable[[Event], str]

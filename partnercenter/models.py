@@ -43,11 +43,17 @@ class SentEmail(models.Model):
         RETRYING = "retrying", _("Retrying")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Its renderer refused at delivery: what it is about is gone (e.g. a revoked invitation).
+        CANCELLED = "cancelled", _("Cancelled")
 
     kind = models.CharField(_("kind"), max_length=80, db_index=True)
     tenant = models.ForeignKey(
         "tenants.Tenant", null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
     )
+    # What the email is about (app_label.model and pk), for a kind whose renderer rebuilds personal
+    # content at delivery (an invitation's link): the stored body then holds a placeholder, never a secret.
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))

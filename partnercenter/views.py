@@ -53,3 +53,11 @@ def render_plain(template_name: str, *, status: int):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def bench_floor(request):
+    """The benchmark's floor: the same middleware as every page, no database, no template. What a list
+    costs is measured against this (docs/performance.md). Routed only with PORTAL_BENCH_FLOOR."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

@@ -6,17 +6,63 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter import clock, events
+from partnercenter import clock, events, ids
 from partnercenter.errors import Conflict, DomainError, Forbidden, InvalidInput
 from partnercenter.events import EventKind
 from partnercenter.tokens import token_new
 
-from .models import ApiToken, PartnerProfile, Program, ProgramMembership, User
+from .models import ApiToken, PartnerProfile, Program, ProgramMembership, Role, User
+
+ROLE_NAMES = {
+    Role.GLOBAL_ADMIN: _("global admin"),
+    Role.ADMIN_AGENT: _("admin agent"),
+    Role.SALES_AGENT: _("sales agent"),
+    Role.BILLING_ADMIN: _("billing admin"),
+}
 
 
-def require_global_admin(user: User, *, action: str = "") -> None:
-    """R1: only the partner tenant's global admin may do this."""
+def roles_text(roles) -> str:
+    """ "global admin, admin agent or sales agent": the roles a refusal names (SPEC §10)."""
+    names = [str(ROLE_NAMES[Role(r)]) for r in roles]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def role_allows(user: User | None, roles, *, tenant_id=None) -> bool:
+    """SPEC §10: `user` has one of `roles` in a tenant (in `tenant_id`'s, when given: the acting partner's;
+    a customer tenant's global admin is not a partner's global admin)."""
+    if user is None or not getattr(user, "tenant_id", None) or getattr(user, "role", "") not in roles:
+        return False
+    return tenant_id is None or user.tenant_id == tenant_id
+
+
+def role_refusal(
+    user: User | None, roles, *, tenant_id=None, rule: str = "", reason: str = "role.not_allowed", action=""
+) -> Forbidden | None:
+    """Why `user` may not do `action` for the partner of `tenant_id`, or None. The 403 names the roles needed."""
+    if role_allows(user, roles, tenant_id=tenant_id):
+        return None
+    message = _("Only a %(roles)s of the partner can %(action)s.") % {
+        "roles": roles_text(roles),
+        "action": action or _("do this"),
+    }
+    return Forbidden(message, rule=rule, reason=reason)
+
+
+def require_role(user: User | None, roles, **kwargs) -> None:
+    refusal = role_refusal(user, roles, **kwargs)
+    if refusal is not None:
+        raise refusal
+
+
+def require_global_admin(user: User, *, action: str = "", tenant_id=None) -> None:
+    """R1: only the partner tenant's global admin may do this (of `tenant_id`'s tenant, when given)."""
     if user is None or not getattr(user, "is_global_admin", False):
+        raise Forbidden(
+            _("Only a global admin of this tenant can do this."), rule="R1", reason="role.not_global_admin"
+        )
+    if tenant_id is not None and user.tenant_id != tenant_id:
         raise Forbidden(
             _("Only a global admin of this tenant can do this."), rule="R1", reason="role.not_global_admin"
         )
@@ -198,9 +244,8 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, user: User, token_id: int) -> bool:
     """Revoke one of the user's own keys. False when there is no such active key of theirs (another
     user's key id changes nothing)."""
-    try:
-        token_id = int(token_id)
-    except (TypeError, ValueError):
+    token_id = ids.parse_pk(token_id)
+    if token_id is None:
         return False
     token = (
         ApiToken.objects.select_for_update().filter(pk=token_id, user=user, revoked_at__isnull=True).first()

@@ -158,7 +158,7 @@ class CustomersView(TenantAPIView, APIView):
         qs = selectors.customers_for_partner(
             profile=profile, **_parse_filter(request.query_params.get("filter", ""))
         )
-        items, total, token = page_slice(request, selectors.with_list_details(qs, profile=profile))
+        items, total, token = page_slice(request, selectors.with_relationships(qs, profile=profile))
         body = [customer_body(c, c.my_relationships, profile) for c in items]
         return Response(page_body(request, body, total, token))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -10,8 +9,6 @@ from rest_framework.views import APIView
 
 from partnercenter import clock
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
-from partnercenter.errors import DomainError, NotFound
-from tenants.models import PartnerProfile
 
 from .. import selectors, services
 from ..models import ResellerRelationship
@@ -22,33 +19,13 @@ from .customers import relationship_body
 
 class CustomerInvitationCreateSerializer(serializers.Serializer):
     providerId = serializers.CharField(
-        help_text="The indirect provider's tenant id (or its partner profile id)"
+        help_text="The indirect provider's tenant id (a UUID), one of your partnered providers"
     )
     includeDelegatedAdmin = serializers.BooleanField(default=True)
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=200)
-
-
-def _provider_by_id(value: str) -> PartnerProfile:
-    value = (value or "").strip()
-    qs = PartnerProfile.objects.select_related("tenant")
-    provider = None
-    if value.isdigit():
-        provider = qs.filter(pk=int(value)).first()
-    else:
-        try:
-            provider = qs.filter(tenant_id=selectors.uuid_or_404(value)).first()
-        except NotFound:
-            provider = None
-    if provider is None:
-        raise DomainError(
-            _("providerId is not one of your indirect providers."),
-            rule="R11",
-            reason="customer_invitation.provider_not_partnered",
-        )
-    return provider
 
 
 def customer_invitation_body(inv) -> dict:
@@ -103,10 +80,13 @@ class CustomerInvitationsView(TenantAPIView, APIView):
     def post(self, request):
         profile = _profile(request)
         data = _valid(CustomerInvitationCreateSerializer, request.data)
+        provider = services.partnered_provider(
+            reseller=profile, user=request.user, provider_id=data["providerId"]
+        )
         invitation, token = services.customer_invitation_create(
             reseller=profile,
             user=request.user,
-            provider=_provider_by_id(data["providerId"]),
+            provider=provider,
             include_delegated_admin=data["includeDelegatedAdmin"],
         )
         subject, body = draft_text(invitation, token)

@@ -15,5 +15,6 @@ from .invitations import (  # noqa: F401
     customer_invitation_revoke,
     invitation_url,
     lookup_invitation,
+    partnered_provider,
 )
 from .orders import order_create, subscription_renew_or_expire, subscription_update  # noqa: F401

@@ -13,7 +13,7 @@ from partnercenter import clock, events
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from partnercenter.events import EventKind
 from tenants.models import PartnerProfile, Role, Tenant, User, domain_validator
-from tenants.services import is_direct_bill
+from tenants.services import is_direct_bill, roles_text
 
 from ..models import (
     CustomerAccount,
@@ -39,9 +39,11 @@ def relationship_request_url(*, partner: PartnerProfile, user: User, delegated_a
             _("Only a direct-bill partner has a direct reseller relationship link."),
             reason="customers.not_direct_bill",
         )
-    if not role_allows(user, CUSTOMER_CREATE_ROLES):
+    if not role_allows(user, CUSTOMER_CREATE_ROLES, partner):
         raise Forbidden(
-            _("Only a global admin or an admin agent can request reseller relationships."),
+            _("Only a %(roles)s of the partner can request reseller relationships.")
+            % {"roles": roles_text(CUSTOMER_CREATE_ROLES)},
+            rule="§10",
             reason="customers.role_cannot_request_relationship",
         )
     dap = "1" if delegated_admin else "0"

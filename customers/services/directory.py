@@ -11,6 +11,7 @@ from partnercenter import clock, events
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from partnercenter.events import EventKind
 from tenants.models import User
+from tenants.services import roles_text
 
 from ..models import CustomerUser, LicenseAssignment, Subscription
 from ..selectors import (
@@ -28,9 +29,10 @@ def require_admin_rights(access: CustomerAccess, user: User) -> None:
     """R12 and SPEC §10: the customer's reseller of record with delegated admin privileges, acting through
     a global admin or an admin agent, manages its users and licenses."""
     require_users_visible(access)
-    if not role_allows(user, USER_ADMIN_ROLES):
+    if not role_allows(user, USER_ADMIN_ROLES, access.profile):
         raise Forbidden(
-            _("Only a global admin or an admin agent can manage a customer's users and licenses."),
+            _("Only a %(roles)s of the partner can manage a customer's users and licenses.")
+            % {"roles": roles_text(USER_ADMIN_ROLES)},
             rule="R12",
             reason="customers.role_cannot_manage_users",
         )

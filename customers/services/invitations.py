@@ -12,17 +12,19 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from invitations import links
-from partnercenter import clock, emails, events
+from partnercenter import clock, emails, events, ids
 from partnercenter.errors import Conflict, DomainError, Forbidden
 from partnercenter.events import EventKind
 from tenants.models import PartnerProfile, Partnership, Program, Role, Tenant, User
-from tenants.services import has_program, is_direct_bill
+from tenants.services import has_program, is_direct_bill, role_allows, roles_text
 
 from ..models import CustomerAccount, CustomerInvitation, RelationshipKind, ResellerRelationship
 from .accounts import customer_account_ensure
 
-# The stored draft keeps this in place of the link: the clear link never reaches the database.
-LINK_PLACEHOLDER = "[personalized invitation link]"
+# The stored draft and email keep this in place of the link: the clear link never reaches the database.
+LINK_PLACEHOLDER = links.LINK_PLACEHOLDER
+# The outbox kind of the invitation email (its link is rebuilt at delivery: `links.email_renderer`).
+EMAIL_KIND = "customer_invitation"
 
 INVITER_ROLES = (Role.GLOBAL_ADMIN, Role.ADMIN_AGENT)
 
@@ -105,10 +107,42 @@ def require_customer_inviter(*, reseller: PartnerProfile | None, user: User) -> 
     """R11, SPEC §10: an active indirect reseller's global admin or admin agent invites customers (the
     Invite new customers pages ask this before showing anything)."""
     _require_reseller(reseller)
-    if user.role not in INVITER_ROLES:
+    if not role_allows(user, INVITER_ROLES, tenant_id=reseller.tenant_id):
         raise Forbidden(
-            _("Only a global admin or an admin agent can invite customers."), rule="R11", reason=REASON_ROLE
+            _("Only a %(roles)s of the reseller can invite customers or revoke their invitations.")
+            % {"roles": roles_text(INVITER_ROLES)},
+            rule="R11",
+            reason=REASON_ROLE,
         )
+
+
+def _provider_not_partnered() -> DomainError:
+    # Names no one: a refusal must not tell a reseller who a partner it is not partnered with is.
+    return DomainError(
+        _("That provider is not one of your indirect providers. Choose a provider you are partnered with."),
+        code=400,
+        status=400,
+        rule="R11",
+        reason=REASON_PROVIDER_NOT_PARTNERED,
+    )
+
+
+def partnered_provider(*, reseller: PartnerProfile | None, user: User, provider_id) -> PartnerProfile:
+    """R11: the provider to invite customers with, by its tenant id (a UUID, as in Partner Center), among
+    this reseller's active partnerships. Anything else — malformed, a sequential number, an unknown id or
+    another partner's — gets one and the same refusal, so it never tells whether such a partner exists."""
+    require_customer_inviter(reseller=reseller, user=user)
+    tenant_id = ids.parse_uuid(provider_id)
+    partnership = (
+        Partnership.objects.select_related("provider__tenant")
+        .filter(reseller=reseller, status=Partnership.Status.ACTIVE, provider__tenant_id=tenant_id)
+        .first()
+        if tenant_id is not None
+        else None
+    )
+    if partnership is None:
+        raise _provider_not_partnered()
+    return partnership.provider
 
 
 def customer_invitation_create(
@@ -118,14 +152,7 @@ def customer_invitation_create(
     Returns the invitation and its clear token (shown once; only the hash is stored)."""
     require_customer_inviter(reseller=reseller, user=user)
     if not _active_partnership(provider=provider, reseller=reseller):
-        raise DomainError(
-            _("%(provider)s is not one of your indirect providers. Choose a provider you are partnered with.")
-            % {"provider": provider.legal_name},
-            code=400,
-            status=400,
-            rule="R11",
-            reason=REASON_PROVIDER_NOT_PARTNERED,
-        )
+        raise _provider_not_partnered()
     invitation, token = links.issue(
         CustomerInvitation,
         user=user,
@@ -136,14 +163,18 @@ def customer_invitation_create(
     )
     url = invitation_url(token)
     subject, body = email_draft(invitation=invitation, url=url, sender=user)
-    invitation.email_subject, invitation.email_body = subject, body.replace(url, LINK_PLACEHOLDER)
+    invitation.email_subject = links.scrub(subject, invitation=invitation, token=token)
+    invitation.email_body = links.scrub(body, invitation=invitation, token=token)
     invitation.save(update_fields=["email_subject", "email_body"])
     return invitation, token
 
 
 def draft_text(invitation: CustomerInvitation, token: str) -> tuple[str, str]:
     """The stored draft with the clear link put back (the token comes from the reseller's page)."""
-    return invitation.email_subject, invitation.email_body.replace(LINK_PLACEHOLDER, invitation_url(token))
+    url = invitation_url(token)
+    return links.personalize(invitation.email_subject, url=url), links.personalize(
+        invitation.email_body, url=url
+    )
 
 
 @transaction.atomic
@@ -152,8 +183,9 @@ def customer_invitation_finish_draft(
 ) -> CustomerInvitation:
     """ "Done" on the draft email page: keep the final text (the personalized link must still be in it,
     unchanged) and, when an address is given, send it through the portal."""
+    require_customer_inviter(reseller=invitation.reseller, user=user)
     subject, body = (subject or "").strip(), (body or "").strip()
-    url = links.check_draft(invitation, token=token, body=body)
+    links.check_draft(invitation, token=token, body=body)
     if not subject:
         raise DomainError(_("The email needs a subject."), rule="R11", reason=REASON_SUBJECT_MISSING)
     invitation = (
@@ -162,18 +194,22 @@ def customer_invitation_finish_draft(
         .get(pk=invitation.pk)
     )
     links.require_pending(invitation)
-    invitation.email_subject, invitation.email_body = subject[:255], body.replace(url, LINK_PLACEHOLDER)
+    # Stored with a placeholder for the link; each delivery of the email carries a fresh link.
+    subject = links.scrub(subject, invitation=invitation, token=token)[:255]
+    body = links.scrub(body, invitation=invitation, token=token)
+    invitation.email_subject, invitation.email_body = subject, body
     fields = ["email_subject", "email_body"]
     if email_to:
         invitation.email_to = email_to
         fields.append("email_to")
         emails.email_send(
-            kind="customer_invitation",
+            kind=EMAIL_KIND,
             to=email_to,
             subject=subject,
             body=body,
             tenant=invitation.reseller.tenant,
             dedupe_key=f"customer_invitation:{invitation.pk}:{email_to.lower()}",
+            obj=invitation,
         )
     invitation.save(update_fields=fields)
     events.record(
@@ -188,7 +224,10 @@ def customer_invitation_finish_draft(
 
 @transaction.atomic
 def customer_invitation_revoke(*, invitation: CustomerInvitation, user: User) -> CustomerInvitation:
-    """The reseller (the caller fetched the invitation scoped to it) or ops revokes a pending link."""
+    """The reseller's global admin or admin agent (the caller fetched the invitation scoped to it), or ops
+    staff (Django admin users without a tenant), revoke a pending link (SPEC §10: who may create it)."""
+    if not (user.is_staff and user.tenant_id is None):
+        require_customer_inviter(reseller=invitation.reseller, user=user)
     return links.revoke(invitation, user=user)
 
 

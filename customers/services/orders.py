@@ -9,7 +9,7 @@ from partnercenter import clock, events, jobs
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from partnercenter.events import EventKind
 from tenants.models import PartnerProfile, Program, ProgramMembership, User
-from tenants.services import is_direct_bill
+from tenants.services import is_direct_bill, roles_text
 
 from ..models import Offer, Order, ResellerRelationship, Subscription
 from ..selectors import ORDER_ROLES, CustomerAccess, role_allows
@@ -32,7 +32,11 @@ RESELLER_NOT_ACTIVE = 800039  # the reseller's indirect reseller program members
 def reseller_on_record(mpn_id: str) -> PartnerProfile:
     """Check `partnerIdOnRecord` as the real API does: 800015, 800016, 800039."""
     mpn_id = str(mpn_id or "").strip()
-    profile = PartnerProfile.objects.filter(mpn_id=mpn_id).first() if mpn_id.isdigit() else None
+    profile = (
+        PartnerProfile.objects.filter(mpn_id=mpn_id).first()
+        if mpn_id.isascii() and mpn_id.isdigit()
+        else None
+    )
     if profile is None:
         raise DomainError(
             _("The MPN ID %(mpn)s in partnerIdOnRecord was not found.") % {"mpn": mpn_id or "-"},
@@ -90,8 +94,12 @@ def reseller_order_refusal(access: CustomerAccess) -> Forbidden:
 def order_refusal(*, access: CustomerAccess, user: User) -> DomainError | None:
     """Why `user` cannot order for this customer through its partner, or None: the order page shows it
     instead of the form, and `order_create` raises it (SPEC §10 roles; R14, R15, R18)."""
-    if not role_allows(user, ORDER_ROLES):
-        return Forbidden(_("Your role cannot place orders."), rule="R18", reason="orders.role_cannot_order")
+    if not role_allows(user, ORDER_ROLES, access.profile):
+        return Forbidden(
+            _("Only a %(roles)s of the partner can place orders.") % {"roles": roles_text(ORDER_ROLES)},
+            rule="R18",
+            reason="orders.role_cannot_order",
+        )
     if access.order_mode is None:
         return reseller_order_refusal(access) if access.as_reseller is not None else NotFound()
     return None

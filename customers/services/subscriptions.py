@@ -13,6 +13,7 @@ from partnercenter import clock, events, jobs
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from partnercenter.events import EventKind
 from tenants.models import User
+from tenants.services import roles_text
 
 from ..models import LicenseAssignment, Subscription
 from ..selectors import ORDER_ROLES, CustomerAccess, role_allows
@@ -40,9 +41,12 @@ def subscription_update(
     """Change quantity, suspend/reactivate, turn auto-renew on or off (R12, R18)."""
     if not access.manages(subscription):
         raise NotFound()
-    if not role_allows(user, ORDER_ROLES):
+    if not role_allows(user, ORDER_ROLES, access.profile):
         raise Forbidden(
-            _("Your role cannot change subscriptions."), rule="R18", reason="subscriptions.role_cannot_change"
+            _("Only a %(roles)s of the partner can change subscriptions.")
+            % {"roles": roles_text(ORDER_ROLES)},
+            rule="R18",
+            reason="subscriptions.role_cannot_change",
         )
     sub = Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
     if sub.status in (Subscription.Status.EXPIRED, Subscription.Status.DELETED):

@@ -1,5 +1,7 @@
 from django import template
 
+from partnercenter.paging import capped_count
+
 register = template.Library()
 
 
@@ -10,7 +12,8 @@ def customers_card(user, profile):
 
     ctx = {"profile": profile, "user": user}
     if profile is not None:
-        ctx["customer_count"] = selectors.customers_for_partner(profile=profile).count()
+        # Counted up to paging.COUNT_CAP: a distributor's 100,000 are "more than 1,000", not a COUNT each time.
+        ctx["customer_count"], ctx["count_exact"] = capped_count(selectors.customers_for_partner(profile=profile))
     elif user.is_authenticated and user.tenant_id and user.tenant.kind == "customer":
         ctx["relationship_count"] = (
             selectors.relationships_for_customer(customer_tenant=user.tenant).filter(status="active").count()

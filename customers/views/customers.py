@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnercenter.errors import Conflict, DomainError, NotFound
+from partnercenter import ids, paging
+from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.permissions import partner_required
 
 from .. import selectors, services
@@ -43,7 +44,12 @@ def _access(request, customer_id):
 @partner_required
 def customer_list(request):
     profile = request.partner_profile
-    options = selectors.customer_list_options(profile=profile, user=request.user)
+    options = selectors.customer_list_options(
+        profile=profile,
+        user=request.user,
+        provider_id=request.GET.get("provider"),
+        reseller_id=request.GET.get("reseller"),
+    )
     providers, resellers = options.providers, options.resellers
     form = CustomerFilterForm(request.GET or None, providers=providers, resellers=resellers)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -55,11 +61,17 @@ def customer_list(request):
         provider_id=filters.get("provider"),
         reseller_tenant_id=str(reseller_filter.tenant_id) if reseller_filter else "",
     )
-    page = Paginator(selectors.with_list_details(qs, profile=profile), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    details = selectors.with_list_details(qs, profile=profile)
+    try:
+        page = paging.seek_page(details, path=request.path, token=request.GET.get("cursor"), size=PAGE_SIZE)
+    except paging.BadCursor:  # a stale or edited link: start from the top
+        page = paging.seek_page(details, path=request.path, token=None, size=PAGE_SIZE)
     page.object_list = selectors.list_rows(page.object_list, profile=profile, user=request.user)
+    for row in page.object_list:  # each link of a row once, not eight `{% url %}` per row
+        row.detail_url = reverse("customers:detail", args=[row.tenant_id])
+        row.order_url = reverse("customers:order", args=[row.tenant_id])
     query = request.GET.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     return render(
         request,
@@ -112,8 +124,11 @@ def customer_create(request):
     resellers = selectors.customer_creation_resellers(provider=profile, user=request.user)
     initial = {}
     requested = request.GET.get("reseller", "")
-    if requested.isdigit():
-        initial["reseller"] = int(requested)
+    requested_pk = ids.parse_pk(requested)
+    if requested_pk is not None and resellers.filter(pk=requested_pk).exists():
+        initial["reseller"] = requested_pk
+    elif requested:
+        messages.warning(request, _("That reseller is not one of your indirect resellers."))
     form = CustomerCreateForm(request.POST or None, resellers=resellers, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -233,6 +248,8 @@ def subscription_action(request, customer_id, subscription_id):
         else:
             try:
                 services.subscription_update(access=access, user=request.user, subscription=sub, **kwargs)
+            except Forbidden:
+                raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
             except DomainError as exc:
                 messages.error(request, exc.text)
             else:
@@ -250,6 +267,8 @@ def customer_user_add(request, customer_id):
     if form.is_valid():
         try:
             created = services.customer_user_create(access=access, user=request.user, **form.cleaned_data)
+        except Forbidden:
+            raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
         except DomainError as exc:
             messages.error(request, exc.text)
         else:
@@ -266,6 +285,8 @@ def customer_user_remove(request, customer_id, user_id):
     customer_user = selectors.user_for(access=access, user_id=user_id)
     try:
         services.customer_user_delete(access=access, user=request.user, customer_user=customer_user)
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
     except DomainError as exc:
         messages.error(request, exc.text)
     else:
@@ -286,8 +307,8 @@ def license_change(request, customer_id, user_id):
         change = {"assign": [ref]} if form.cleaned_data["action"] == "assign" else {"remove": [ref]}
         try:
             licenses_update(access=access, user=request.user, customer_user=customer_user, **change)
-        except NotFound:
-            raise  # a 404, not a message: the subscription is not this partner's
+        except (NotFound, Forbidden):
+            raise  # a 404 or 403 page, not a message: not this partner's subscription, or a refused role
         except DomainError as exc:
             messages.error(request, exc.text)
         else:

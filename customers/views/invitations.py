@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from invitations import links
 from invitations.link_pages import link_headers, link_problem
-from partnercenter.errors import DomainError
+from partnercenter import ids
+from partnercenter.errors import DomainError, Forbidden
 from tenants.models import PartnerProfile
 from tenants.permissions import partner_required, tenant_required
 from tenants.services import is_direct_bill
@@ -65,9 +66,12 @@ def invite(request):
     _require_reseller(request)
     providers = selectors.partnered_providers(reseller=request.partner_profile)
     initial = {"include_delegated_admin": True}
+    # ?provider= is the provider's tenant id, as providerId in the API; anything that is not one of this
+    # reseller's providers gets the same warning, which names no one.
     requested = request.GET.get("provider", "")
-    if requested.isdigit() and providers.filter(pk=int(requested)).exists():
-        initial["provider"] = int(requested)
+    tenant_id = ids.parse_uuid(requested)
+    if tenant_id is not None and providers.filter(tenant_id=tenant_id).exists():
+        initial["provider"] = str(tenant_id)
     elif requested:
         messages.warning(request, _("That provider is not one of your indirect providers."))
     form = InviteChooseForm(request.POST or None, providers=providers, initial=initial)
@@ -142,6 +146,8 @@ def invitation_revoke(request, pk: int):
     invitation = selectors.invitation_of(reseller=request.partner_profile, invitation_id=pk)
     try:
         services.customer_invitation_revoke(invitation=invitation, user=request.user)
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
     except DomainError as exc:
         messages.error(request, exc.text)
     else:
@@ -159,7 +165,7 @@ def invitation_landing(request, token: str):
         return link_problem(request, state, invitation)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    error = None
+    error, error_status = None, 400
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -182,7 +188,7 @@ def invitation_landing(request, token: str):
         except DomainError as exc:
             if exc.reason in links.STATE_BY_REASON:
                 return link_problem(request, links.STATE_BY_REASON[exc.reason], invitation)
-            error = exc.text
+            error, error_status = exc.text, 403 if isinstance(exc, Forbidden) else 400
     refusal = acceptance_refusal(invitation=invitation, user=request.user)
     account = selectors.customer_account_of(request.user.tenant) if request.user.tenant else None
     moving = bool(
@@ -202,7 +208,8 @@ def invitation_landing(request, token: str):
                 "error": error,
                 "moving": moving,
             },
-            status=400 if error else (403 if refusal else 200),
+            # A refused POST answers its status (403 for a role, SPEC §10), as the API does.
+            status=error_status if error else (403 if refusal else 200),
         )
     )
 
@@ -216,12 +223,12 @@ def relationship_request(request, partner_id):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     dap = request.GET.get("dap", "1") != "0"
-    error = None
+    error, error_status = None, 400
     if request.method == "POST":
         try:
             services.direct_relationship_accept(partner=partner, user=request.user, delegated_admin=dap)
         except DomainError as exc:
-            error = exc.text
+            error, error_status = exc.text, 403 if isinstance(exc, Forbidden) else 400
         else:
             messages.success(request, _("%(p)s is now your reseller of record.") % {"p": partner.legal_name})
             return redirect("customers:my_partners")
@@ -231,7 +238,7 @@ def relationship_request(request, partner_id):
         request,
         "customers/relationship_request.html",
         {"partner": partner, "dap": dap, "refusal": refusal, "error": error},
-        status=400 if error else (403 if refusal else 200),
+        status=error_status if error else (403 if refusal else 200),
     )
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,10 +39,12 @@ INSTALLED_APPS = [
     "enrollment",
     "invitations",
     "customers",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -156,6 +159,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # How often beat sweeps due jobs (seconds).
 PORTAL_SWEEP_INTERVAL = env.float("PORTAL_SWEEP_INTERVAL", default=10.0)
+# The benchmark's floor (`/bench/floor`, docs/performance.md): routed only when this is on.
+PORTAL_BENCH_FLOOR = env.bool("PORTAL_BENCH_FLOOR", default=False)
 # Extra modules every worker imports at start (comma-separated), e.g. job handlers of a plug-in.
 CELERY_IMPORTS = env.list("CELERY_IMPORTS", default=[])
 # The queue tasks go to and workers read: several portals (or test runs) can share one Redis.
@@ -208,11 +213,63 @@ INCENTIVE_INVITATION_DELAY_DAYS = env.int("INCENTIVE_INVITATION_DELAY_DAYS", def
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=30)
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)
 
+# --- Webhooks (docs/webhooks.md). Receivers must be public https servers; development and tests allow
+# http and loopback/private addresses explicitly.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+# Seconds one delivery attempt may take (connect, send, read the answer).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+# Bytes of the receiver's answer read (and the first 1000 characters kept in the delivery log).
+WEBHOOK_RESPONSE_MAX_BYTES = env.int("WEBHOOK_RESPONSE_MAX_BYTES", default=65536)
+# Retry backoff: this many seconds, doubled after each failure, at most a day; failed after MAX_ATTEMPTS.
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=20)
+# Failed attempts in a row after which a registration is shown as unhealthy.
+WEBHOOK_UNHEALTHY_AFTER = env.int("WEBHOOK_UNHEALTHY_AFTER", default=5)
+
+# --- Content-Security-Policy (django-csp): the portal's pages load only their own static files; no inline
+# script or style, no plugins, no framing, forms post only here. The API docs at /v1/swagger and /v1/redoc
+# load their assets from a CDN and get their own policy (partnercenter/urls.py); /v1/docs needs none.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line holds a usable invitation link: long token-like path segments are masked.
+    "filters": {"redact_link_tokens": {"()": "partnercenter.log_filters.RedactLinkTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_link_tokens"]},
+        # runserver's request lines (Django's own handler for them, plus the filter)
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_link_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 CSRF_FAILURE_VIEW = "partnercenter.views.csrf_failure"

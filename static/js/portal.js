@@ -21,6 +21,10 @@
       });
     });
   });
+  document.querySelectorAll("[data-select-on-focus]").forEach(function (el) {
+    el.addEventListener("focus", function () { el.select(); });
+  });
+  // Forms that ask before a destructive action (no inline handlers: the Content-Security-Policy forbids them).
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }

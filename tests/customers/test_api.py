@@ -486,3 +486,30 @@ def test_delete_user_frees_licenses_and_is_scoped(world):
     assert world["r"].get(f"{base}/{uid}").status_code == 404
     assert not CustomerUser.objects.filter(pk=uid).exists()
     assert CustomerUser.objects.filter(pk=world["foreign_user"].pk).exists()
+
+
+@pytest.mark.parametrize("n", [12, 240])
+def test_api_continuation_walks_every_customer_once_at_constant_cost(world, n, monkeypatch):
+    from partnercenter import paging
+
+    reseller = world["reseller"]
+    client = world["r"]
+    _bulk(reseller, n)
+    monkeypatch.setattr(paging.capped_count, "__defaults__", (100,))  # the total is counted up to 100
+    seen, token, costs, totals = [], None, set(), []
+    while True:
+        params = {"size": 5}
+        if token:
+            params["continuationToken"] = token
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/v1/customers", params).json()
+        if token:
+            costs.add(len(ctx.captured_queries))
+        seen += [c["id"] for c in body["items"]]
+        totals.append((body["totalCount"], body.get("totalCountIsLowerBound", False)))
+        token = body.get("continuationToken")
+        if not token:
+            break
+    assert len(seen) == len(set(seen)) and len(seen) >= n
+    assert set(totals) == {(min(len(seen), 100), len(seen) > 100)}
+    assert len(costs) == 1  # page 2 costs what the last page costs

@@ -48,14 +48,14 @@ def _state():
 def test_invite_page_preselects_provider_and_shows_the_draft_email():
     reseller, ruser, provider, _p = make_partnered()
     c = _client(ruser)
-    page = c.get(f"/customers/invite/?provider={provider.pk}")
+    page = c.get(f"/customers/invite/?provider={provider.tenant_id}")
     assert page.status_code == 200
-    assert f'<option value="{provider.pk}" selected' in page.content.decode()
+    assert f'<option value="{provider.tenant_id}" selected' in page.content.decode()
     assert CustomerInvitation.objects.count() == 0  # GET creates nothing
 
     draft = c.post(
-        f"/customers/invite/?provider={provider.pk}",
-        {"provider": provider.pk, "include_delegated_admin": "on"},
+        f"/customers/invite/?provider={provider.tenant_id}",
+        {"provider": provider.tenant_id, "include_delegated_admin": "on"},
     )
     assert draft.status_code == 200
     html = draft.content.decode()
@@ -97,14 +97,16 @@ def test_done_requires_the_link_to_stay_and_can_email_the_customer():
     inv.refresh_from_db()
     assert inv.email_subject == "Join us" and "Edited text." in inv.email_body and token not in inv.email_body
     email = SentEmail.objects.get(kind="customer_invitation")
-    assert email.to == "it@cust.example" and url in email.body
+    assert (
+        email.to == "it@cust.example" and email.body == "Edited text.\n[personalized invitation link]\nThanks"
+    )
 
 
 def test_invite_refuses_unpartnered_provider_and_non_reseller():
     reseller, ruser, _provider, _p = make_partnered()
     stranger, _su = make_provider()
     c = _client(ruser)
-    resp = c.post("/customers/invite/", {"provider": stranger.pk})
+    resp = c.post("/customers/invite/", {"provider": stranger.tenant_id})
     assert resp.status_code == 400
     direct_only, duser = make_direct_bill_partner()
     assert _client(duser).get("/customers/invite/").status_code == 403
@@ -246,7 +248,7 @@ def test_partner_user_cannot_accept_a_customer_invitation():
     _inv, token = _invite(reseller, ruser, provider)
     before = _state()
     page = _client(puser).post(f"/customers/invitations/{token}/", {"action": "accept"})
-    assert page.status_code == 400
+    assert page.status_code == 403  # refused, as the API answers (SPEC §10)
     assert "customer" in page.content.decode()
     assert _state() == before
 
@@ -361,3 +363,36 @@ def test_direct_relationship_request_link():
     assert c.post(url).status_code == 302  # idempotent
     rel = ResellerRelationship.objects.get()
     assert rel.kind == "direct" and rel.partner == partner and rel.customer.tenant == tenant
+
+
+def test_a_provider_that_is_not_partnered_answers_the_same_and_is_never_named(api_client_for):
+    """providerId (and the invite page's ?provider=) is a partnered provider's tenant id; anything else
+    — another provider, an unknown tenant id, a sequential row id, garbage — gets the same answer, which
+    does not say whether such a partner exists, nor its name (R11)."""
+    import uuid
+
+    reseller, ruser, provider, _p = make_partnered()
+    stranger, _su = make_provider()
+    api = api_client_for(ruser)
+    answers = []
+    for value in (str(stranger.tenant_id), str(uuid.uuid4()), str(stranger.pk), str(provider.pk), "x"):
+        response = api.post("/v1/customerinvitations", {"providerId": value}, format="json")
+        assert stranger.legal_name not in response.content.decode()
+        answers.append((response.status_code, response.json()))
+    assert len({(status, str(body)) for status, body in answers}) == 1 and answers[0][0] == 400
+    ok = api.post("/v1/customerinvitations", {"providerId": str(provider.tenant_id)}, format="json")
+    assert ok.status_code == 201 and ok.json()["provider"]["id"] == str(provider.tenant_id)
+
+    c = _client(ruser)
+    pages = []
+    for value in (str(stranger.tenant_id), str(uuid.uuid4()), str(provider.pk)):
+        html = c.get("/customers/invite/", {"provider": value}).content.decode()
+        assert stranger.legal_name not in html and "not one of your indirect providers" in html
+        assert f'value="{provider.tenant_id}" selected' not in html
+        pages.append(html.count("not one of your indirect providers"))
+    refused = c.post("/customers/invite/", {"provider": stranger.tenant_id})
+    assert refused.status_code == 400 and stranger.legal_name not in refused.content.decode()
+    with pytest.raises(DomainError) as exc:
+        _invite(reseller, ruser, stranger)
+    assert stranger.legal_name not in exc.value.text
+    assert CustomerInvitation.objects.count() == 1

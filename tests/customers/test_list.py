@@ -198,7 +198,8 @@ def test_list_query_count_same_at_5_and_500():
         ]
     )
     large, resp = _list_queries(client, "/customers/")
-    assert "Page 1 of 20" in resp.content.decode()
+    html = resp.content.decode()
+    assert "500 customers" in html and 'rel="next"' in html and 'rel="prev"' not in html
     assert small == large
 
 
@@ -237,3 +238,57 @@ def test_a_shared_customer_shows_only_my_subscriptions():
     assert "Office 365 E3" in theirs and "Microsoft 365 Business Basic" not in theirs
     detail = _client(ruser).get(f"/customers/{t.id}/").content.decode()
     assert "Office 365 E3" not in detail
+
+
+def _next_link(html: str) -> str | None:
+    import html as html_lib
+    import re
+
+    found = re.search(r'<a href="([^"]+)" rel="next">', html)
+    return html_lib.unescape(found.group(1)) if found else None
+
+
+def test_pages_are_found_by_key_every_customer_once_and_back():
+    reseller, ruser, provider, _p = make_partnered()
+    _bulk_customers(reseller, provider, 60)
+    client = _client(ruser)
+    names, url, pages = [], "/customers/", []
+    while url:
+        html = client.get(url if url.startswith("/") else f"/customers/{url}").content.decode()
+        pages.append(html)
+        names += [line.split('data-company="')[1].split('"')[0] for line in html.split("\n") if 'data-company="' in line]
+        url = _next_link(html)
+    assert len(pages) == 3 and len(names) == 60 and names == sorted(names)
+    assert "page=" not in "".join(pages) and 'rel="prev"' in pages[-1]
+    # A tampered cursor starts from the top instead of failing.
+    assert _rows(client.get("/customers/?cursor=forged").content.decode()) == 25
+
+
+@pytest.mark.parametrize("n", [30, 600])
+def test_a_deep_page_costs_what_the_first_does(n):
+    reseller, ruser, provider, _p = make_partnered()
+    _bulk_customers(reseller, provider, n)
+    client = _client(ruser)
+    client.get("/customers/")
+    first, resp = _list_queries(client, "/customers/")
+    url = _next_link(resp.content.decode())
+    html = ""
+    while url:  # to the last page
+        last_url = url
+        html = client.get(f"/customers/{url}").content.decode()
+        url = _next_link(html)
+    deep, resp = _list_queries(client, f"/customers/{last_url}")
+    assert _rows(resp.content.decode()) == (n % 25 or 25)
+    assert deep == first
+    # The same number of queries at both sizes (16 is the fixed budget of the page).
+    assert first <= 16
+
+
+def test_the_total_says_more_than_when_not_counted(monkeypatch):
+    from partnercenter import paging
+
+    reseller, ruser, provider, _p = make_partnered()
+    _bulk_customers(reseller, provider, 30)
+    monkeypatch.setattr(paging.capped_count, "__defaults__", (20,))
+    html = _client(ruser).get("/customers/").content.decode()
+    assert "More than 20 customers" in html

@@ -159,7 +159,8 @@ def test_sales_agent_sees_users_but_not_the_forms_to_change_them(indirect):
         {"subscription": indirect["sub"].pk, "action": "assign"},
         follow=True,
     )
-    assert "Only a global admin or an admin agent" in resp.content.decode()
+    assert resp.status_code == 403  # the refusal page names the roles needed (SPEC §10)
+    assert "Only a global admin or admin agent" in resp.content.decode()
     assert not LicenseAssignment.objects.exists()
 
 

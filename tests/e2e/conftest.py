@@ -46,14 +46,62 @@ def browser():
         browser.close()
 
 
+class ConsoleWatch:
+    """Console errors and uncaught exceptions of a page. A Content-Security-Policy violation is a console
+    error in Chromium ("Refused to ... because it violates ..."), so a page that needs an inline script or
+    style, or a resource from elsewhere, fails its test. A page answered with an error status on purpose
+    (a 403 or 404 the test asks for) logs "Failed to load resource" for that document: that one is expected.
+    """
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.error_documents: set[str] = set()
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        page.on("response", self._response)
+
+    def _response(self, response):
+        if response.request.resource_type == "document" and response.status >= 400:
+            self.error_documents.add(response.url)
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        if message.text.startswith("Failed to load resource") and (
+            url in self.error_documents or url.endswith("/favicon.ico")  # the browser's own guess
+        ):
+            return
+        self.errors.append(f"{message.text} ({url})")
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not self._expected_document_error(e)]
+
+    def _expected_document_error(self, error: str) -> bool:
+        return error.startswith("Failed to load resource") and any(
+            error.endswith(f"({url})") for url in self.error_documents
+        )  # a document answered 4xx after its console line came
+
+
 @pytest.fixture
-def page(browser, live_server, settings):
+def console_errors():
+    """The page's ConsoleWatch (a test that expects a console error may clear `.errors`)."""
+    return {}
+
+
+@pytest.fixture
+def page(browser, live_server, settings, console_errors):
     settings.PORTAL_BASE_URL = live_server.url
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    watch = ConsoleWatch(page)
+    console_errors["watch"] = watch
     yield page
     context.close()
+    errors = watch.unexpected()
+    if errors:
+        pytest.fail("The page logged console errors (a CSP violation is one):\n" + "\n".join(errors))
 
 
 @pytest.fixture

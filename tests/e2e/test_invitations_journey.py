@@ -5,6 +5,7 @@ each other."""
 import re
 
 import pytest
+from django.core import mail
 
 from partnercenter.models import SentEmail
 from tenants.models import Partnership, Program
@@ -48,10 +49,13 @@ def test_provider_invites_and_reseller_accepts(page, sign_in, live_server):
     assert page.get_by_test_id("sent-to").inner_text().startswith(reseller_admin.email)
     assert original  # the default draft had text
 
+    # The stored email holds no link (a placeholder); the delivered one carries a fresh, working link.
     email = SentEmail.objects.get(kind="partner_invitation")
-    assert email.to == reseller_admin.email
-    emailed_link = re.search(r"https?://\S+/invitations/partner/\S+/", email.body).group(0)
-    assert emailed_link == link
+    assert email.to == reseller_admin.email and "[personalized invitation link]" in email.body
+    assert re.search(r"/invitations/partner/", email.body) is None
+    delivered = [m for m in mail.outbox if m.to == [reseller_admin.email]]
+    emailed_link = re.search(r"https?://\S+/invitations/partner/\S+/", delivered[-1].body).group(0)
+    assert emailed_link != link
     page.get_by_role("button", name="Sign out").click()
 
     # Reseller: opens the link from the email signed out → sign in → back on the invitation → Accept
@@ -69,7 +73,7 @@ def test_provider_invites_and_reseller_accepts(page, sign_in, live_server):
     providers = page.get_by_test_id("provider-list")
     assert "Fabrikam Test Distribution" in providers.inner_text()
     assert providers.get_by_role("link", name="Invite new customers").get_attribute("href") == (
-        f"/customers/invite/?provider={provider.pk}"
+        f"/customers/invite/?provider={provider.tenant_id}"
     )
     assert providers.get_by_role("link", name="View customers").count() == 1
     # The link is single use: opened again it answers the one "already used" page of every invitation link.

@@ -120,7 +120,7 @@ def test_a_customer_tenant_has_no_enrollment(api_client_for):
     user = UserFactory(tenant=CustomerTenantFactory(), role=Role.GLOBAL_ADMIN)
     api = api_client_for(user)
     assert api.get(URL).status_code == 404
-    assert api.post(URL).status_code == 404
+    assert api.post(URL).status_code == 403  # a refused action (SPEC §10), not a missing object
     assert not Enrollment.objects.exists()
 
 

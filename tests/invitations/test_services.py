@@ -72,7 +72,8 @@ def test_send_records_one_email_delivered_after_commit(
         _send(provider, invitation, token)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["reseller@example.net"]
-    assert invitation_url(token) in mail.outbox[0].body
+    assert invitation_url(token) not in mail.outbox[0].body  # a fresh link, made at delivery
+    assert "https://portal.test/invitations/partner/" in mail.outbox[0].body
     email = SentEmail.objects.get(kind="partner_invitation")
     assert email.status == "sent" and email.dedupe_key == f"partner-invitation:{invitation.pk}"
     fresh = PartnerInvitation.objects.get(pk=invitation.pk)

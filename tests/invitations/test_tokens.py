@@ -133,7 +133,7 @@ def test_accepted_by_another_tenant_only_an_enrolled_reseller_other_than_the_pro
     invitation, token = new_invitation()
     # the provider itself
     response = _client(provider[1]).post(link_path(token), {"action": "accept"})
-    assert response.status_code == 200
+    assert response.status_code == 403  # refused, as the API answers (SPEC §10)
     assert b"your own organization" in response.content
     # another provider (a partner, but not an indirect reseller)
     other_provider = make_partner(Program.INDIRECT_PROVIDER)[1]
