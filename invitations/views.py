@@ -28,7 +28,8 @@ from .forms import DirectoryFilterForm, DraftEmailForm, InvitationFilterForm
 from .link_pages import link_headers, link_problem
 from .models import PartnerInvitation, invitation_url
 
-SESSION_LINKS = "invitations.partner_links"
+# The ids of the drafts this browser just created (never their links: a live token is stored nowhere).
+SESSION_DRAFTS = "invitations.partner_drafts"
 DIRECTORY_PAGE_SIZE = 10
 LIST_PAGE_SIZE = 20
 
@@ -40,7 +41,9 @@ def _page(request, qs, size: int):
 def _seek(request, qs, size: int):
     """Seek paging (a distributor has 5,000 resellers): links carry the signed sort key, no page number."""
     try:
-        return paging.seek_page(qs, path=request.path, token=request.GET.get("cursor"), size=size, count=False)
+        return paging.seek_page(
+            qs, path=request.path, token=request.GET.get("cursor"), size=size, count=False
+        )
     except paging.BadCursor:
         return paging.seek_page(qs, path=request.path, token=None, size=size, count=False)
 
@@ -188,33 +191,30 @@ def invitation_list(request):
     )
 
 
-def _remember_link(request, invitation_id: int, token: str) -> None:
-    session_links = dict(request.session.get(SESSION_LINKS, {}))
-    session_links[str(invitation_id)] = token
-    # Keep the session small: only the most recent drafts' links.
-    request.session[SESSION_LINKS] = dict(list(session_links.items())[-20:])
+def _remember_draft(request, invitation_id: int) -> None:
+    drafts = [pk for pk in request.session.get(SESSION_DRAFTS, []) if pk != invitation_id]
+    request.session[SESSION_DRAFTS] = [*drafts, invitation_id][-20:]  # only the most recent drafts
 
 
 RECENT_DRAFT = dt.timedelta(minutes=5)
 
 
 def _recent_unsent_draft(request) -> int | None:
-    session_links = request.session.get(SESSION_LINKS, {})
-    if not session_links:
+    drafts = request.session.get(SESSION_DRAFTS, [])
+    if not drafts:
         return None
-    now = clock.now()
-    candidates = selectors.invitations_of(
-        request.partner_profile, status=PartnerInvitation.Status.PENDING
-    ).filter(
-        pk__in=[int(pk) for pk in session_links],
-        sent_at__isnull=True,
-        created_by=request.user,
-        created_at__gte=now - RECENT_DRAFT,
+    recent = (
+        selectors.invitations_of(request.partner_profile, status=PartnerInvitation.Status.PENDING)
+        .filter(
+            pk__in=[pk for pk in drafts if isinstance(pk, int)],
+            sent_at__isnull=True,
+            created_by=request.user,
+            created_at__gte=clock.now() - RECENT_DRAFT,
+        )
+        .order_by("-created_at")
+        .first()
     )
-    for invitation in candidates:
-        if links.token_matches(invitation, session_links[str(invitation.pk)]):
-            return invitation.pk
-    return None
+    return recent.pk if recent is not None else None
 
 
 @require_POST
@@ -226,10 +226,10 @@ def request_relationship(request):
     if recent is not None:
         return redirect("invitations:invitation_draft", pk=recent)
     try:
-        invitation, token = services.invitation_create(provider=request.partner_profile, user=request.user)
+        invitation, _token = services.invitation_create(provider=request.partner_profile, user=request.user)
     except DomainError as exc:
         raise PermissionDenied(exc.text)
-    _remember_link(request, invitation.pk, token)
+    _remember_draft(request, invitation.pk)
     return redirect("invitations:invitation_draft", pk=invitation.pk)
 
 
@@ -241,12 +241,22 @@ def invitation_draft(request, pk: int):
     invitation = selectors.invitation_of(profile, pk)
     if invitation is None:
         raise Http404
-    token = request.session.get(SESSION_LINKS, {}).get(str(invitation.pk), "")
-    if token and not links.token_matches(invitation, token):
-        token = ""
     now = clock.now()
     status = invitation.effective_status(now)
-    editable = status == PartnerInvitation.Status.PENDING and invitation.sent_at is None and bool(token)
+    editable = (
+        status == PartnerInvitation.Status.PENDING
+        and invitation.sent_at is None
+        and request.user.role in services.INVITER_ROLES
+    )
+    # The page shows a link of its own, issued now: links are never kept anywhere to be shown again
+    # (a posted draft brings its link back in the form; every link of the invitation works while pending).
+    token = ""
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if not links.token_matches(invitation, token):
+            token = ""
+    if editable and not token:
+        token = links.link_add(invitation)
     url = invitation_url(token) if token else ""
     if request.method == "POST":
         if not editable:
@@ -297,9 +307,7 @@ def invitation_draft(request, pk: int):
 @provider_required
 def invitation_new_link(request, pk: int):
     try:
-        token = services.invitation_new_link(
-            provider=request.partner_profile, invitation_id=pk, user=request.user
-        )
+        services.invitation_new_link(provider=request.partner_profile, invitation_id=pk, user=request.user)
     except Forbidden:
         raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
     except DomainError as exc:
@@ -307,7 +315,6 @@ def invitation_new_link(request, pk: int):
             raise Http404(exc.text)
         messages.error(request, exc.text)
     else:
-        _remember_link(request, pk, token)
         messages.info(request, _("A new link was created; the previous link no longer works."))
     return redirect("invitations:invitation_draft", pk=pk)
 

@@ -316,15 +316,26 @@ def test_send_from_the_draft_page_validates_and_sends_once(provider, django_capt
     assert "Invitation created" in history and "Invitation email sent" in history
 
 
-def test_draft_page_without_the_link_offers_a_new_link(provider):
-    invitation, old_token = services.invitation_create(provider=provider[0], user=provider[1])
+def _shown_token(page: str) -> str:
+    url = page.split('id="invitation-link" value="', 1)[1].split('"', 1)[0]
+    return url.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_the_draft_page_shows_a_fresh_working_link_and_keeps_none(provider):
+    """No live link is kept to be shown again (not even in the session): the page issues one each time,
+    and every link works while the invitation is pending; "Create a new link" ends them all."""
+    invitation, created_token = services.invitation_create(provider=provider[0], user=provider[1])
     client = _client(provider[1])
-    page = client.get(f"/indirect-resellers/invitations/{invitation.pk}/").content.decode()
-    assert "shown only once" in page and "invitation-link" not in page
+    draft = f"/indirect-resellers/invitations/{invitation.pk}/"
+    first = _shown_token(client.get(draft).content.decode())
+    second = _shown_token(client.get(draft).content.decode())
+    assert len({created_token, first, second}) == 3
+    for token in (created_token, first, second):
+        assert services.invitation_by_token(token) is not None
+        assert token not in str(dict(client.session.items()))
     client.post(f"/indirect-resellers/invitations/{invitation.pk}/new-link/")
-    page = client.get(f"/indirect-resellers/invitations/{invitation.pk}/").content.decode()
-    assert 'id="invitation-link"' in page
-    assert services.invitation_by_token(old_token) is None
+    assert all(services.invitation_by_token(t) is None for t in (created_token, first, second))
+    assert services.invitation_by_token(_shown_token(client.get(draft).content.decode())) is not None
 
 
 def test_provider_pages_are_scoped_to_the_provider(provider, new_invitation):
