@@ -108,6 +108,7 @@ def test_enroll_now_with_redis_unreachable_is_fast_and_approved_once_redis_is_ba
         app.conf.broker_url = str(redis_broker_url)
 
     assert response.status_code == 302
+    print(f"figure: Enroll now answered in {elapsed:.2f}s with the broker down")  # docs/reliability.md
     assert elapsed < 2, f"Enroll now took {elapsed:.2f}s with the broker down"
     enrollment = Enrollment.objects.get(partner=profile)
     assert enrollment.state == EnrollmentState.PENDING_APPROVAL
