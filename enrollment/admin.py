@@ -9,15 +9,51 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from partnercenter import clock
 from partnercenter.admin import EventHistoryMixin
 from partnercenter.errors import DomainError
 
 from . import services
 from .forms import RejectForm
-from .models import Enrollment, EnrollmentState, IncentiveInvitation, IncentiveProgram
+from .models import (
+    Enrollment,
+    EnrollmentState,
+    IncentiveInvitation,
+    IncentiveProgram,
+    IncentiveProgramEnrollment,
+)
+
+
+class ApprovalPromiseFilter(admin.SimpleListFilter):
+    """R4: which enrollments pending approval are near or past the 5-business-day promise (the manual
+    policy leaves them to ops)."""
+
+    title = _("Approval promise")
+    parameter_name = "promise"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.DUE_SOON, _("Due within 1 business day")),
+            (self.OVERDUE, _("Past the promise")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = clock.now()
+        pending = queryset.filter(state=EnrollmentState.PENDING_APPROVAL)
+        if self.value() == self.DUE_SOON:
+            return pending.filter(
+                approval_promised_at__gte=now, approval_promised_at__lte=clock.add_business_days(now, 1)
+            )
+        if self.value() == self.OVERDUE:
+            return pending.filter(approval_promised_at__lt=now)
+        return queryset
 
 
 @admin.action(description=_("Approve the selected enrollments pending approval"))
@@ -48,10 +84,11 @@ class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
         "submitted_at",
         "approval_policy",
         "approval_due_at",
+        "promised",
         "approved_at",
         "activated_at",
     ]
-    list_filter = ["state", "approval_policy"]
+    list_filter = ["state", ApprovalPromiseFilter, "approval_policy"]
     search_fields = ["legal_name", "mpn_id", "tenant_domain", "primary_contact_email"]
     list_select_related = ["partner"]
     date_hierarchy = "submitted_at"
@@ -67,6 +104,7 @@ class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
         "submitted_at",
         "approval_policy",
         "approval_due_at",
+        "approval_promised_at",
         "approved_at",
         "rejected_at",
         "rejection_reason",
@@ -74,6 +112,18 @@ class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
         "activated_by",
         "history",  # who, when and why, from the audit log's events
     ]
+
+    @admin.display(description=_("approval promised by"), ordering="approval_promised_at")
+    def promised(self, obj):
+        """R4: the promised date; a pending enrollment past it is flagged."""
+        if obj.approval_promised_at is None:
+            return "—"
+        text = date_format(obj.approval_promised_at, "SHORT_DATETIME_FORMAT")
+        if obj.is_past_promise:
+            return format_html(
+                '<strong class="errornote" data-overdue="1">{} ({})</strong>', text, _("overdue")
+            )
+        return text
 
     def has_add_permission(self, request):
         return False  # partners enroll themselves (R1, R2)
@@ -197,3 +247,21 @@ class IncentiveProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "program", "period_end", "is_active"]
     list_filter = ["program", "is_active"]
     search_fields = ["name", "code"]
+
+
+@admin.register(IncentiveProgramEnrollment)
+class IncentiveProgramEnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
+    list_display = ["partner", "program", "enrolled_at", "enrolled_by"]
+    list_filter = ["program"]
+    search_fields = ["partner__legal_name", "partner__mpn_id", "program__name"]
+    list_select_related = ["partner", "program", "enrolled_by"]
+    readonly_fields = ["partner", "program", "enrolled_at", "enrolled_by", "history"]
+
+    def has_add_permission(self, request):
+        return False  # the partner's global admin enrolls (R1, R19)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -50,6 +50,7 @@ ENROLLMENT = inline_serializer(
         "defaultDomain": serializers.CharField(),
         "submittedAt": serializers.DateTimeField(allow_null=True),
         "approvalDueAt": serializers.DateTimeField(allow_null=True),
+        "approvalPromisedAt": serializers.DateTimeField(allow_null=True),
         "approvedAt": serializers.DateTimeField(allow_null=True),
         "rejectedAt": serializers.DateTimeField(allow_null=True),
         "rejectionReason": serializers.CharField(allow_blank=True),
@@ -57,6 +58,18 @@ ENROLLMENT = inline_serializer(
         "canEnroll": serializers.BooleanField(),
         "eligibilityReasons": REASONS,
         "history": HISTORY,
+    },
+)
+
+
+ENROLL_REQUEST = inline_serializer(
+    "IndirectResellerEnrollmentRequest",
+    {
+        "primaryContactEmail": serializers.EmailField(
+            required=False,
+            help_text="The primary contact specified for this enrollment (R2); the approval email goes to it "
+            "(R4). Defaults to the partner profile's primary contact.",
+        ),
     },
 )
 
@@ -89,6 +102,7 @@ def enrollment_body(profile: PartnerProfile, user) -> dict:
         "defaultDomain": current.tenant_domain if current else profile.tenant.default_domain,
         "submittedAt": current.submitted_at if current else None,
         "approvalDueAt": current.approval_due_at if current else None,
+        "approvalPromisedAt": current.approval_promised_at if current else None,
         "approvedAt": current.approved_at if current else None,
         "rejectedAt": current.rejected_at if current else None,
         "rejectionReason": current.rejection_reason if current else "",
@@ -122,18 +136,27 @@ class EnrollmentView(TenantAPIView, APIView):
 
     @extend_schema(
         summary="Enroll now",
-        description="Create the indirect reseller enrollment. 403 unless a global admin (R1); 409 with every "
-        "eligibility reason in `data` when not eligible (R2, R3) or when an enrollment is already open.",
-        request=None,
+        description="Create the indirect reseller enrollment. The body may specify `primaryContactEmail` (R2; "
+        "default: the profile's primary contact), to which the approval email goes (R4). 403 unless a global "
+        "admin (R1); 409 with every eligibility reason in `data` when not eligible (R2, R3) or when an "
+        "enrollment is already open; 400 when `primaryContactEmail` is not an email address.",
+        request=ENROLL_REQUEST,
         responses={
             201: ENROLLMENT,
+            400: OpenApiResponse(
+                ERROR_BODY, description="`primaryContactEmail` is not an email address (R2)."
+            ),
             403: OpenApiResponse(ERROR_BODY, description="Not the global admin (R1)."),
             409: OpenApiResponse(ERROR_BODY, description="Not eligible, or an enrollment is already open."),
         },
     )
     def post(self, request):
         profile = _profile(request, acting=True)
-        services.enrollment_submit(profile=profile, user=request.user)
+        data = request.data if isinstance(request.data, dict) else {}
+        # Absent: the profile's; not a string or not an address: the service refuses it (400, R2).
+        services.enrollment_submit(
+            profile=profile, user=request.user, primary_contact_email=data.get("primaryContactEmail")
+        )
         return Response(enrollment_body(profile, request.user), status=status.HTTP_201_CREATED)
 
 

@@ -3,8 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EnrollForm(forms.Form):
-    """Enroll now (R2, R6): the partner acknowledges the no-rollback warning shown above the button."""
+    """Enroll now (R2, R6): the primary contact specified for this enrollment (prefilled with the profile's;
+    the approval email goes to it, R4) and the acknowledgement of the no-rollback warning above the button."""
 
+    primary_contact_email = forms.EmailField(
+        label=_("Primary contact email"),
+        max_length=254,
+        help_text=_(
+            "The approval email is sent to this primary contact. It starts as the one on your partner profile."
+        ),
+        error_messages={
+            "required": _("Enter the primary contact's email address."),
+            "invalid": _("Enter a valid email address for the primary contact."),
+        },
+    )
     acknowledge = forms.BooleanField(
         label=_("I understand that enrolling as an indirect reseller cannot be undone."),
         required=True,

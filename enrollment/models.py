@@ -14,7 +14,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from partnercenter import clock
 from tenants.models import PartnerProfile, Program
+
+# R4: approval "can take up to 5 business days" after the partner enrolls: the promise, whatever the policy.
+APPROVAL_PROMISE_BUSINESS_DAYS = 5
+
+
+def approval_promised_by(submitted_at):
+    """R4: the date approval is promised by for an enrollment submitted at `submitted_at`."""
+    return clock.add_business_days(submitted_at, APPROVAL_PROMISE_BUSINESS_DAYS)
 
 
 class EnrollmentState(models.TextChoices):
@@ -62,6 +71,10 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
     submitted_at = models.DateTimeField(_("submitted"))
     approval_policy = models.CharField(_("approval policy"), max_length=40)
     approval_due_at = models.DateTimeField(_("approval due"), null=True, blank=True)
+    # R4: submitted + 5 business days, under every policy (with "manual" nothing else bounds the wait).
+    approval_promised_at = models.DateTimeField(
+        _("approval promised by"), null=True, blank=True, db_index=True
+    )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
@@ -94,6 +107,15 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_past_promise(self) -> bool:
+        """R4: still pending approval after the promised date."""
+        return (
+            self.state == EnrollmentState.PENDING_APPROVAL
+            and self.approval_promised_at is not None
+            and self.approval_promised_at < clock.now()
+        )
 
     # Transitions: fields only. Who, why and the side effects live in enrollment.services.
 
@@ -197,3 +219,43 @@ class IncentiveProgram(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IncentiveProgramEnrollment(models.Model):
+    """R19: a partner's enrollment in a direct-bill incentive program, managed separately from the indirect
+    reseller incentive invitation. Its history is its events."""
+
+    partner = models.ForeignKey(
+        PartnerProfile,
+        on_delete=models.PROTECT,
+        related_name="incentive_program_enrollments",
+        verbose_name=_("partner"),
+    )
+    program = models.ForeignKey(
+        IncentiveProgram,
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("incentive program"),
+    )
+    enrolled_at = models.DateTimeField(_("enrolled"))
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+    )
+
+    class Meta:
+        ordering = ["-enrolled_at", "-id"]
+        verbose_name = _("incentive program enrollment")
+        verbose_name_plural = _("incentive program enrollments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "program"], name="one_enrollment_per_incentive_program"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner.legal_name}: {self.program.name}"

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy
 from partnercenter import clock, events, ids
 from tenants.models import PartnerProfile, Program, ProgramMembership
 
-from .models import Enrollment, EnrollmentState, IncentiveInvitation, IncentiveProgram
+from .models import (
+    Enrollment,
+    EnrollmentState,
+    IncentiveInvitation,
+    IncentiveProgram,
+    IncentiveProgramEnrollment,
+)
 
 
 @dataclass(frozen=True)
@@ -167,12 +173,16 @@ def enrollment_status_row(profile: PartnerProfile | None, rows: list[dict]) -> l
             row["status_label"] = _("Pending approval")
             row["status_class"] = "pending"
             row["since"] = current.submitted_at
+            row["promised_at"] = current.approval_promised_at
+            promise = approval_promise_text(current)
             if current.approval_due_at:
                 row["note"] = _("Approval expected by %(date)s (up to 5 business days).") % {
                     "date": date_format(current.approval_due_at, "DATE_FORMAT")
                 }
             else:
                 row["note"] = _("Waiting for review by Partner Center staff (up to 5 business days).")
+            if promise:
+                row["note"] = f"{row['note']} {promise}"
         elif state == EnrollmentState.APPROVED:
             row["status_label"] = _("Approved")
             row["status_class"] = "approved"
@@ -188,6 +198,19 @@ def enrollment_status_row(profile: PartnerProfile | None, rows: list[dict]) -> l
             row["status_class"] = "active"
             row["since"] = current.activated_at
     return rows
+
+
+def approval_promise_text(enrollment: Enrollment) -> str:
+    """R4: the promised approval date in plain words, and whether it has passed (pending only)."""
+    if enrollment.state != EnrollmentState.PENDING_APPROVAL or enrollment.approval_promised_at is None:
+        return ""
+    date = date_format(enrollment.approval_promised_at, "DATE_FORMAT")
+    if enrollment.is_past_promise:
+        return _(
+            "Approval was promised by %(date)s; it is taking longer than promised and Partner Center staff "
+            "are still reviewing it."
+        ) % {"date": date}
+    return _("Approval promised by %(date)s.") % {"date": date}
 
 
 def agreement_pending(profile: PartnerProfile | None) -> Enrollment | None:
@@ -230,3 +253,19 @@ def direct_bill_incentives_for(
         for p in IncentiveProgram.objects.filter(is_active=True, program=Program.DIRECT_BILL).order_by("name")
         if p.period_end is None or p.period_end >= today
     ]
+
+
+def direct_bill_incentive_for(profile: PartnerProfile, program_id) -> IncentiveProgram | None:
+    """R19: one direct-bill incentive program this partner may enroll in now, or None."""
+    pk = ids.parse_pk(program_id)
+    if pk is None:
+        return None
+    return next((p for p in direct_bill_incentives_for(profile) if p.pk == pk), None)
+
+
+def incentive_program_enrollments_for(profile: PartnerProfile) -> dict[int, IncentiveProgramEnrollment]:
+    """R19: the partner's direct-bill incentive program enrollments, by program id."""
+    return {
+        e.program_id: e
+        for e in IncentiveProgramEnrollment.objects.filter(partner=profile).select_related("program")
+    }

@@ -9,6 +9,8 @@ and the from/to states in its payload), and leaves emails and job publishing to 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,7 +30,9 @@ from .models import (
     EnrollmentState,
     IncentiveInvitation,
     IncentiveProgram,
+    IncentiveProgramEnrollment,
     IncentiveState,
+    approval_promised_by,
 )
 
 APPROVE_JOB = "enrollment.approve"
@@ -100,11 +104,38 @@ def _record_transition(
 # --- Enroll now (R1–R3, R6) ---------------------------------------------------------------------------
 
 
-def enrollment_submit(*, profile: PartnerProfile, user: User) -> Enrollment:
-    """ "Enroll now". One enrollment per click, two tabs or a double click: the profile row is locked and
-    the database refuses a second open enrollment. A refusal is recorded as an event with its reasons."""
+INVALID_PRIMARY_CONTACT_REASON = "enrollment.invalid_primary_contact_email"
+
+
+def clean_primary_contact_email(value: str | None, *, profile: PartnerProfile) -> str:
+    """R2: the primary contact specified on the enrollment form; none given means the profile's."""
+    if value is None:
+        return profile.primary_contact_email
+    value = value.strip() if isinstance(value, str) else value
     try:
-        return _enrollment_submit(profile=profile, user=user)
+        if not isinstance(value, str) or not value or len(value) > 254:
+            raise ValidationError("invalid")
+        validate_email(value)
+    except ValidationError:
+        raise DomainError(
+            _("Enter a valid email address for the primary contact."),
+            code=400,
+            status=400,
+            rule="R2",
+            reason=INVALID_PRIMARY_CONTACT_REASON,
+        ) from None
+    return value
+
+
+def enrollment_submit(
+    *, profile: PartnerProfile, user: User, primary_contact_email: str | None = None
+) -> Enrollment:
+    """ "Enroll now". One enrollment per click, two tabs or a double click: the profile row is locked and
+    the database refuses a second open enrollment. A refusal is recorded as an event with its reasons.
+    `primary_contact_email` is the one specified on the form (R2; the profile's when not given): the approval
+    email goes to it (R4)."""
+    try:
+        return _enrollment_submit(profile=profile, user=user, primary_contact_email=primary_contact_email)
     except NotEligible as exc:
         events.record(
             EventKind.ENROLLMENT_REFUSED,
@@ -118,11 +149,14 @@ def enrollment_submit(*, profile: PartnerProfile, user: User) -> Enrollment:
 
 
 @transaction.atomic
-def _enrollment_submit(*, profile: PartnerProfile, user: User) -> Enrollment:
+def _enrollment_submit(
+    *, profile: PartnerProfile, user: User, primary_contact_email: str | None
+) -> Enrollment:
     profile = PartnerProfile.objects.select_for_update().select_related("tenant").get(pk=profile.pk)
     reasons = selectors.eligibility_reasons(profile=profile, user=user)
     if reasons:
         raise NotEligible(reasons)
+    contact = clean_primary_contact_email(primary_contact_email, profile=profile)
     now = clock.now()
     approval = policy.approval_policy()
     due = approval.due_at(now)
@@ -132,12 +166,13 @@ def _enrollment_submit(*, profile: PartnerProfile, user: User) -> Enrollment:
                 partner=profile,
                 legal_name=profile.legal_name,
                 mpn_id=profile.mpn_id,
-                primary_contact_email=profile.primary_contact_email,
+                primary_contact_email=contact,
                 tenant_domain=profile.tenant.default_domain,
                 submitted_by=user,
                 submitted_at=now,
                 approval_policy=str(approval),
                 approval_due_at=due,
+                approval_promised_at=approval_promised_by(now),
             )
     except IntegrityError:
         # Only reachable where the profile lock is not enforced (SQLite serializes writers instead).
@@ -148,7 +183,7 @@ def _enrollment_submit(*, profile: PartnerProfile, user: User) -> Enrollment:
         from_state="",
         actor=user,
         reason=_("Enroll now"),
-        payload={"approvalPolicy": str(approval)},
+        payload={"approvalPolicy": str(approval), "primaryContactEmail": contact},
     )
     if due is not None:
         jobs.job_schedule(kind=APPROVE_JOB, obj=enrollment, due_at=due, tenant=profile.tenant)
@@ -431,6 +466,39 @@ def run_incentive_expire_job(job) -> str:
         invitation_id=job.object_id, actor_label=f"job:{INCENTIVE_EXPIRE_JOB}#{job.pk}"
     )
     return "expired" if expired else "skipped: not pending"
+
+
+@transaction.atomic
+def incentive_program_enroll(
+    *, profile: PartnerProfile, user: User, program_id
+) -> IncentiveProgramEnrollment:
+    """R19: the partner's global admin (R1) enrolls in a direct-bill incentive program it is eligible for,
+    separately from the indirect reseller incentives. Once per program."""
+    require_global_admin(user, tenant_id=profile.tenant_id)
+    profile = PartnerProfile.objects.select_for_update().get(pk=profile.pk)
+    program = selectors.direct_bill_incentive_for(profile, program_id)
+    if program is None:
+        raise NotFound(
+            _("That direct-bill incentive program is not open to your organization."),
+            reason="enrollment.incentive_program_not_found",
+        )
+    if IncentiveProgramEnrollment.objects.filter(partner=profile, program=program).exists():
+        raise Conflict(
+            _("You already enrolled in this incentive program."),
+            rule="R19",
+            reason="enrollment.incentive_program_already_enrolled",
+        )
+    enrollment = IncentiveProgramEnrollment.objects.create(
+        partner=profile, program=program, enrolled_at=clock.now(), enrolled_by=user
+    )
+    events.record(
+        EventKind.INCENTIVE_PROGRAM_ENROLLED,
+        tenant=profile.tenant,
+        actor=user,
+        obj=enrollment,
+        payload={"program": program.code},
+    )
+    return enrollment
 
 
 # --- Direct-bill incentive catalog --------------------------------------------------------------------

@@ -8,4 +8,9 @@ urlpatterns = [
     path("agreement/", views.accept_agreement, name="accept_agreement"),
     path("incentives/", views.incentives, name="incentives"),
     path("incentives/<int:pk>/accept/", views.incentive_accept, name="incentive_accept"),
+    path(
+        "incentives/programs/<int:pk>/enroll/",
+        views.incentive_program_enroll,
+        name="incentive_program_enroll",
+    ),
 ]

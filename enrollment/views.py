@@ -18,10 +18,20 @@ def enroll(request):
     """The enrollment page: status and history, every reason the partner cannot enroll yet (R1–R3), the
     partner details (R2), the no-rollback warning (R6) and "Enroll now"."""
     profile = request.partner_profile
-    form = EnrollForm(request.POST if request.method == "POST" else None)
+    initial = {"primary_contact_email": profile.primary_contact_email}
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        # A client that does not send the field enrolls with the profile's primary contact, as the API does.
+        data.setdefault("primary_contact_email", profile.primary_contact_email)
+    form = EnrollForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrollment_submit(profile=profile, user=request.user)
+            services.enrollment_submit(
+                profile=profile,
+                user=request.user,
+                primary_contact_email=form.cleaned_data["primary_contact_email"],
+            )
         except services.NotEligible as exc:
             if exc.status == 403:  # not the global admin (R1): the 403 page, as the API answers
                 raise PermissionDenied(exc.text) from exc
@@ -86,18 +96,37 @@ def incentives(request):
     """R19: the indirect reseller incentive invitation and, separately, the direct-bill incentive programs."""
     profile = request.partner_profile
     programs = programs_for(profile)
+    enrolled = selectors.incentive_program_enrollments_for(profile)
     return render(
         request,
         "enrollment/incentives.html",
         {
             "profile": profile,
             "invitations": selectors.incentive_invitations_for(profile),
-            "direct_bill_programs": selectors.direct_bill_incentives_for(profile, programs),
+            "direct_bill_programs": [
+                {"program": p, "enrollment": enrolled.get(p.pk)}
+                for p in selectors.direct_bill_incentives_for(profile, programs)
+            ],
             "is_direct_bill": Program.DIRECT_BILL in programs,
             "is_indirect_reseller": Program.INDIRECT_RESELLER in programs,
             "can_accept": request.user.is_global_admin,
         },
     )
+
+
+@require_POST
+@partner_required
+def incentive_program_enroll(request, pk: int):
+    """R19: "Enroll" in a direct-bill incentive program (the partner's global admin, R1)."""
+    try:
+        services.incentive_program_enroll(profile=request.partner_profile, user=request.user, program_id=pk)
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the role needed (SPEC §10)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("You enrolled in the direct-bill incentive program."))
+    return redirect("enrollment:incentives")
 
 
 @require_POST

@@ -41,6 +41,10 @@ class EventKind(models.TextChoices):
     INCENTIVE_INVITATION_SENT = "incentive_invitation.sent", _("Incentive invitation sent")
     INCENTIVE_INVITATION_ENROLLED = "incentive_invitation.enrolled", _("Enrolled in incentives")
     INCENTIVE_INVITATION_EXPIRED = "incentive_invitation.expired", _("Incentive invitation expired")
+    INCENTIVE_PROGRAM_ENROLLED = (
+        "incentive_program.enrolled",
+        _("Enrolled in a direct-bill incentive program"),
+    )
     # Partnership invitations and partnerships (invitations)
     PARTNER_INVITATION_CREATED = "partner_invitation.created", _("Invitation created")
     PARTNER_INVITATION_SENT = "partner_invitation.sent", _("Invitation email sent")
