@@ -437,9 +437,31 @@ def combine(codes: list[int]) -> int:
     return next((c for c in real if c != 0), 0)
 
 
+def ensure_gettext() -> None:
+    """The translation tests run makemessages and msgfmt (GNU gettext): install Debian's package when it
+    is missing and we may (as for Chromium), else say how."""
+    if shutil.which("msgfmt") and shutil.which("xgettext"):
+        return
+    apt = shutil.which("apt-get")
+    if os.geteuid() == 0 and apt and DEBIAN_VERSION.exists():
+        say("Installing GNU gettext for the translation tests (apt-get install gettext)")
+        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        try:
+            subprocess.run([apt, "update"], check=True, env=apt_env)
+            subprocess.run([apt, "install", "-y", "gettext"], check=True, env=apt_env)
+        except subprocess.CalledProcessError as exc:
+            say(f"apt-get failed ({exc}); the translation tests will not find gettext")
+        return
+    say(
+        "GNU gettext is missing: install it with `sudo apt-get install gettext`. The translation tests are "
+        "skipped locally and fail under CI=true."
+    )
+
+
 def cmd_test(extra: list[str]) -> int:
     ensure_installed()
     ensure_chromium()
+    ensure_gettext()
     env = os.environ.copy()
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest.ini_options names the test settings
