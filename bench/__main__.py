@@ -117,6 +117,22 @@ def _wait_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer {url}")
 
 
+def _summary_row(text: str, name: str) -> dict | None:
+    """The same figures from the summary locust prints at exit (its two tables)."""
+    rows = [line.split() for line in text.splitlines() if line.split()[:2] == ["GET", name]]
+    if len(rows) < 2:
+        return None
+    stats, pct = rows[0], rows[1]
+    head = next(line.split() for line in text.splitlines() if line.startswith("Type") and "50%" in line)
+    return {
+        "Request Count": stats[2],
+        "Failure Count": stats[3].split("(")[0],
+        "50%": pct[head.index("50%")],
+        "95%": pct[head.index("95%")],
+        "Requests/s": stats[-2],
+    }
+
+
 def _locust(base: str, targets: Path, name: str, users: int, seconds: int, out: Path, env: dict) -> dict:
     prefix = out / f"{name}-{users}"
     cmd = [
@@ -134,6 +150,8 @@ def _locust(base: str, targets: Path, name: str, users: int, seconds: int, out: 
                 row = next((r for r in csv.DictReader(fh) if r["Name"] == name), None)
         except OSError:
             row = None
+        if row is None:  # the CSV is written by a timer: a short run can end before it; read the summary
+            row = _summary_row(Path(f"{prefix}.log").read_text(), name)
         if row is not None:
             break
     if row is None:

@@ -256,7 +256,11 @@ def test_pages_are_found_by_key_every_customer_once_and_back():
     while url:
         html = client.get(url if url.startswith("/") else f"/customers/{url}").content.decode()
         pages.append(html)
-        names += [line.split('data-company="')[1].split('"')[0] for line in html.split("\n") if 'data-company="' in line]
+        names += [
+            line.split('data-company="')[1].split('"')[0]
+            for line in html.split("\n")
+            if 'data-company="' in line
+        ]
         url = _next_link(html)
     assert len(pages) == 3 and len(names) == 60 and names == sorted(names)
     assert "page=" not in "".join(pages) and 'rel="prev"' in pages[-1]

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from customers import selectors
 from customers.models import CustomerAccount, CustomerUser, ResellerRelationship, Subscription
-from tenants.models import Partnership, PartnerProfile, Tenant
+from tenants.models import PartnerProfile, Partnership, Tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,16 @@ def _counts():
 def test_seed_scale_builds_the_book_and_is_idempotent():
     call_command("seed_demo", verbosity=0)
     demo = _counts()
-    args = ["--resellers", "4", "--customers", "20", "--subscriptions-per-customer", "2", "--users-per-customer", "2"]
+    args = [
+        "--resellers",
+        "4",
+        "--customers",
+        "20",
+        "--subscriptions-per-customer",
+        "2",
+        "--users-per-customer",
+        "2",
+    ]
     call_command("seed_scale", *args, verbosity=0)
     provider = PartnerProfile.objects.get(mpn_id="9600001")
     contoso = PartnerProfile.objects.get(mpn_id="9500001")

