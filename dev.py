@@ -310,6 +310,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     # The demo may send webhooks to a receiver on this machine (http, loopback): production never does.
     env.setdefault("WEBHOOK_ALLOW_HTTP", "true")
     env.setdefault("WEBHOOK_ALLOW_PRIVATE_URLS", "true")
+    # The portal's own error pages, as users see them (tracebacks still go to the log); DEBUG=true to debug.
+    env.setdefault("DEBUG", "false")
     broker = env.get("CELERY_BROKER_URL", EMBEDDED_BROKER_URL)
     database = env.get("DATABASE_URL", f"sqlite:///{VAR / 'portal.sqlite3'} (default)")
 
