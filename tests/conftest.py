@@ -76,3 +76,17 @@ def api_client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def postgresql_only():
+    """For tests that race real concurrent transactions: SQLite serializes writers, so they skip there,
+    except under CI=true, which runs on PostgreSQL and must not skip them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI runs this on PostgreSQL: set DATABASE_URL=postgres://...")
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serializes writers, so threads cannot race"
+        )

@@ -1,7 +1,6 @@
 """Two tabs or a double click on "Enroll now" at the same moment create one enrollment (on PostgreSQL,
 with real concurrent transactions in threads)."""
 
-import os
 import threading
 
 import pytest
@@ -13,17 +12,7 @@ from enrollment.models import Enrollment
 from partnercenter.models import Event
 from tests.factories import make_direct_bill_partner
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI runs this on PostgreSQL: set DATABASE_URL=postgres://...")
-        pytest.skip(
-            "needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serializes writers, so threads cannot race"
-        )
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 def run_at_once(n, fn):

@@ -2,7 +2,6 @@
 concurrent transactions in threads)."""
 
 import datetime as dt
-import os
 import threading
 from collections import Counter
 
@@ -12,15 +11,7 @@ from django.db import connection
 from partnercenter import clock, jobs
 from partnercenter.models import ScheduledJob
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI runs this on PostgreSQL: set DATABASE_URL=postgres://...")
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serializes writers")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 def test_two_concurrent_drainers_run_each_job_exactly_once():
