@@ -98,9 +98,16 @@ class CustomerAccess:
         reseller on record), as its direct-bill partner, or not at all (its indirect reseller)."""
         if self.as_provider:
             return "provider"
-        if self.direct is not None:
+        if self.direct is not None and not self.moved_to_provider:
             return "direct"
         return None
+
+    @property
+    def moved_to_provider(self) -> bool:
+        """R15: this direct-bill customer was moved to the indirect model (it also has an active indirect
+        relationship with this partner as reseller of record): new purchases go through the provider, while
+        its existing direct-bill subscriptions stay managed and billed as before (R7)."""
+        return self.direct is not None and self.as_reseller is not None
 
     @property
     def can_order_direct(self) -> bool:
@@ -124,6 +131,12 @@ class CustomerAccess:
     def can_place_order(self) -> bool:
         """R18: the indirect provider orders for a reseller's customer."""
         return self.can_order_as_provider and self._role(ORDER_ROLES)
+
+    @property
+    def can_change_indirect_quantity(self) -> bool:
+        """R14/R18: the quantity of an indirect subscription is its provider's to change (adding licenses is
+        an order); the reseller manages licenses, users and renewals."""
+        return bool(self.as_provider) and self._role(ORDER_ROLES)
 
     @property
     def offers_reseller_tools(self) -> bool:
@@ -200,6 +213,29 @@ def customer_creation_refusal(*, provider: PartnerProfile, user: User | None) ->
             _("Only a %(roles)s of the provider can create customers.")
             % {"roles": roles_text(CUSTOMER_CREATE_ROLES)},
             rule="R13",
+            reason="customers.create_role",
+        )
+    return None
+
+
+def direct_customer_creation_refusal(*, partner: PartnerProfile, user: User | None) -> Forbidden | None:
+    """Why this partner's user may not create a customer tenant for a direct-bill customer, or None: unlike
+    indirect resellers (R13), direct-bill partners create tenants for their direct-bill customers (R18,
+    SPEC §10: global admin or admin agent)."""
+    if not has_program(partner, Program.DIRECT_BILL):
+        return Forbidden(
+            _(
+                "Only a direct-bill partner creates Azure AD tenants for its direct-bill customers; as an "
+                "indirect reseller, your indirect provider creates the tenant and names you as the reseller."
+            ),
+            rule="R13",
+            reason="customers.create_not_direct_bill",
+        )
+    if not role_allows(user, CUSTOMER_CREATE_ROLES, partner):
+        return Forbidden(
+            _("Only a %(roles)s of the partner can create customers.")
+            % {"roles": roles_text(CUSTOMER_CREATE_ROLES)},
+            rule="R18",
             reason="customers.create_role",
         )
     return None

@@ -82,6 +82,9 @@ class CustomerCreateForm(forms.Form):
 
     def __init__(self, *args, resellers, **kwargs):
         super().__init__(*args, **kwargs)
+        if resellers is None:  # a direct-bill partner's own direct-bill customer: no reseller to name
+            del self.fields["reseller"]
+            return
         self.fields["reseller"].queryset = resellers
         self.fields["reseller"].label_from_instance = lambda p: f"{p.legal_name} ({p.mpn_id})"
 

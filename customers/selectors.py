@@ -24,6 +24,7 @@ from .access import (  # noqa: F401  (re-exported: services and views ask the se
     USER_ADMIN_ROLES,
     CustomerAccess,
     customer_creation_refusal,
+    direct_customer_creation_refusal,
     relationship_removal_refusal,
     require_partner_role,
     require_users_visible,
@@ -168,6 +169,7 @@ class CustomerListOptions:
     is_reseller: bool
     can_invite_customers: bool
     can_create_customers: bool
+    can_create_direct_customers: bool = False
 
 
 # A filter drop-down lists this many partners at most (a distributor has 5,000 resellers); a partner
@@ -195,6 +197,7 @@ def customer_list_options(
         is_reseller=is_reseller,
         can_invite_customers=is_reseller and role_allows(user, CUSTOMER_CREATE_ROLES),
         can_create_customers=is_provider and customer_creation_refusal(provider=profile, user=user) is None,
+        can_create_direct_customers=direct_customer_creation_refusal(partner=profile, user=user) is None,
     )
 
 

@@ -11,14 +11,21 @@ from rest_framework.views import APIView
 from partnercenter import clock
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
 from partnercenter.errors import Forbidden, InvalidInput, NotFound
+from tenants.api import country_code
 from tenants.models import PartnerProfile, Partnership
 from tenants.selectors import partner_profile_for
 
 from . import selectors, services
 from .models import PartnerInvitation, invitation_url
 
+# The query parameter takes the PartnerRelationshipType member names; responses carry the serialized
+# values (retrieve-a-list-of-indirect-resellers: "relationshipType": "is_indirect_cloud_solution_provider_of").
 IS_RESELLER_OF = "IsIndirectResellerOf"
 IS_PROVIDER_OF = "IsIndirectCloudSolutionProviderOf"
+RELATIONSHIP_TYPE_VALUES = {
+    IS_RESELLER_OF: "is_indirect_reseller_of",
+    IS_PROVIDER_OF: "is_indirect_cloud_solution_provider_of",
+}
 
 
 def _profile(request) -> PartnerProfile:
@@ -37,11 +44,12 @@ def relationship_body(partner: PartnerProfile, partnership: Partnership, relatio
         "id": str(partner.tenant_id),
         "name": partner.legal_name,
         "mpnId": partner.mpn_id,
-        "location": partner.country,
-        "relationshipType": relationship_type,
+        "location": country_code(partner.country),
+        "relationshipType": RELATIONSHIP_TYPE_VALUES[relationship_type],
         "state": "Active" if partnership.status == Partnership.Status.ACTIVE else "Inactive",
-        "since": partnership.created_at,
         "attributes": {"objectType": "PartnerRelationship"},
+        # Facts the real PartnerRelationship has no field for (docs/api.md).
+        "portal": {"since": partnership.created_at},
     }
 
 
@@ -71,10 +79,17 @@ RelationshipSerializer = inline_serializer(
         "id": serializers.CharField(help_text="The other partner's tenant id"),
         "name": serializers.CharField(),
         "mpnId": serializers.CharField(),
-        "location": serializers.CharField(),
-        "relationshipType": serializers.ChoiceField(choices=[IS_RESELLER_OF, IS_PROVIDER_OF]),
+        "location": serializers.CharField(
+            allow_null=True, help_text="ISO 3166-1 alpha-2 code; null when unknown"
+        ),
+        "relationshipType": serializers.ChoiceField(choices=list(RELATIONSHIP_TYPE_VALUES.values())),
         "state": serializers.CharField(),
-        "since": serializers.DateTimeField(),
+        "attributes": serializers.DictField(),
+        "portal": inline_serializer(
+            "PartnerRelationshipPortal",
+            {"since": serializers.DateTimeField(help_text="When the partnership was established")},
+            help_text="Portal facts the real PartnerRelationship lacks (docs/api.md)",
+        ),
     },
 )
 RelationshipsSerializer = inline_serializer(

@@ -19,14 +19,107 @@ class MpnProfileSerializer(serializers.Serializer):
     attributes = serializers.DictField()
 
 
+# The portal stores a partner's country as typed (a name, sometimes already a code); the real API answers
+# ISO 3166-1 alpha-2 codes (PartnerRelationship.location, Address.country). Names the portal's forms and
+# demo data use, plus common aliases; anything else is null rather than a guess.
+COUNTRY_CODES = {
+    "argentina": "AR",
+    "australia": "AU",
+    "austria": "AT",
+    "belgium": "BE",
+    "brazil": "BR",
+    "canada": "CA",
+    "chile": "CL",
+    "china": "CN",
+    "colombia": "CO",
+    "czech republic": "CZ",
+    "czechia": "CZ",
+    "denmark": "DK",
+    "egypt": "EG",
+    "finland": "FI",
+    "france": "FR",
+    "germany": "DE",
+    "greece": "GR",
+    "hong kong": "HK",
+    "india": "IN",
+    "indonesia": "ID",
+    "ireland": "IE",
+    "israel": "IL",
+    "italy": "IT",
+    "japan": "JP",
+    "korea": "KR",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "malaysia": "MY",
+    "mexico": "MX",
+    "netherlands": "NL",
+    "the netherlands": "NL",
+    "new zealand": "NZ",
+    "nigeria": "NG",
+    "norway": "NO",
+    "peru": "PE",
+    "philippines": "PH",
+    "poland": "PL",
+    "portugal": "PT",
+    "romania": "RO",
+    "saudi arabia": "SA",
+    "singapore": "SG",
+    "south africa": "ZA",
+    "spain": "ES",
+    "sweden": "SE",
+    "switzerland": "CH",
+    "taiwan": "TW",
+    "thailand": "TH",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "united arab emirates": "AE",
+    "uae": "AE",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "great britain": "GB",
+    "united states": "US",
+    "united states of america": "US",
+    "usa": "US",
+    "us": "US",
+    "vietnam": "VN",
+    "viet nam": "VN",
+}
+# Codes the mapping knows, so a stored code ("US", "de") passes through; "UK" is an alias, not a code.
+KNOWN_CODES = frozenset(COUNTRY_CODES.values())
+
+
+def country_code(country: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 code for a stored country name or code; None when unknown."""
+    key = " ".join((country or "").split()).casefold()
+    if not key:
+        return None
+    if key.upper() in KNOWN_CODES:
+        return key.upper()
+    return COUNTRY_CODES.get(key)
+
+
 class ContactSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    """The real Contact object."""
+
+    firstName = serializers.CharField(allow_null=True)
+    lastName = serializers.CharField(allow_null=True)
+    email = serializers.EmailField(allow_null=True)
+    phoneNumber = serializers.CharField(allow_null=True)
 
 
 class AddressSerializer(serializers.Serializer):
-    country = serializers.CharField()
-    region = serializers.CharField(allow_blank=True)
-    city = serializers.CharField(allow_blank=True)
+    """The real Address object; fields the portal has no fact for are null."""
+
+    country = serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2 code")
+    region = serializers.CharField(allow_null=True)
+    city = serializers.CharField(allow_null=True)
+    state = serializers.CharField(allow_null=True)
+    addressLine1 = serializers.CharField(allow_null=True)
+    addressLine2 = serializers.CharField(allow_null=True)
+    postalCode = serializers.CharField(allow_null=True)
+    firstName = serializers.CharField(allow_null=True)
+    lastName = serializers.CharField(allow_null=True)
+    phoneNumber = serializers.CharField(allow_null=True)
 
 
 class ProgramSerializer(serializers.Serializer):
@@ -36,21 +129,46 @@ class ProgramSerializer(serializers.Serializer):
     joinedAt = serializers.DateTimeField()
 
 
-class LegalBusinessProfileSerializer(serializers.Serializer):
-    legalName = serializers.CharField()
-    companyName = serializers.CharField()
+# VettingStatus (Microsoft.Store.PartnerCenter.Models.Partners.VettingStatus) as serialized in responses.
+VETTING_STATUSES = ["none", "pending", "authorized", "rejected"]
+
+
+class LegalBusinessPortalSerializer(serializers.Serializer):
+    """`portal`: this portal's facts the real LegalBusinessProfile has no field for (docs/api.md)."""
+
     mpnId = serializers.CharField()
     tenantId = serializers.UUIDField()
     defaultDomain = serializers.CharField()
-    primaryContact = ContactSerializer()
     mpnAccountEmail = serializers.EmailField()
-    country = serializers.CharField()
-    addressInformation = AddressSerializer()
+    country = serializers.CharField(help_text="The country as stored (a name)")
+    salesRegion = serializers.CharField(allow_blank=True)
     detailsConfirmedAt = serializers.DateTimeField(allow_null=True)
     identifiedForDirectBillOffboarding = serializers.BooleanField()
     programs = ProgramSerializer(many=True)
+
+
+class LinkSerializer(serializers.Serializer):
+    uri = serializers.CharField()
+    method = serializers.CharField()
+    headers = serializers.ListField()
+
+
+class SelfLinksSerializer(serializers.Serializer):
+    self = LinkSerializer()
+
+
+class LegalBusinessProfileSerializer(serializers.Serializer):
+    companyName = serializers.CharField()
+    address = AddressSerializer()
+    primaryContact = ContactSerializer()
+    companyApproverAddress = AddressSerializer(allow_null=True)
+    companyApproverEmail = serializers.EmailField(allow_null=True)
+    vettingStatus = serializers.ChoiceField(choices=VETTING_STATUSES)
+    vettingSubStatus = serializers.CharField()
     profileType = serializers.CharField()
+    links = SelfLinksSerializer()
     attributes = serializers.DictField()
+    portal = LegalBusinessPortalSerializer()
 
 
 ERRORS = {
@@ -61,29 +179,56 @@ ERRORS = {
 
 def legal_business_body(profile: PartnerProfile) -> dict:
     programs = programs_for(profile)
+    # The real shape (get-legal-business-profile): companyName, address, primaryContact,
+    # companyApproverAddress/Email, vettingStatus/SubStatus, profileType, links, attributes. The portal keeps
+    # no street address, names or phone numbers, no company approver and no vetting: null / "none".
     return {
-        "legalName": profile.legal_name,
         "companyName": profile.legal_name,
-        "mpnId": profile.mpn_id,
-        "tenantId": str(profile.tenant_id),
-        "defaultDomain": profile.tenant.default_domain,
-        "primaryContact": {"email": profile.primary_contact_email},
-        "mpnAccountEmail": profile.mpn_account_email,
-        "country": profile.country,
-        "addressInformation": {"country": profile.country, "region": profile.region, "city": profile.city},
-        "detailsConfirmedAt": profile.details_confirmed_at,
-        "identifiedForDirectBillOffboarding": profile.identified_for_offboarding,
-        "programs": [
-            {
-                "program": m.program,
-                "name": str(m.get_program_display()),
-                "status": m.status,
-                "joinedAt": m.joined_at,
-            }
-            for m in programs.values()
-        ],
-        "profileType": "legal_business_profile",
+        "address": {
+            "country": country_code(profile.country),
+            # Address.region is a state/province-level field; the portal's region is a sales region (portal).
+            "region": None,
+            "city": profile.city or None,
+            "state": None,
+            "addressLine1": None,
+            "addressLine2": None,
+            "postalCode": None,
+            "firstName": None,
+            "lastName": None,
+            "phoneNumber": None,
+        },
+        "primaryContact": {
+            "firstName": None,
+            "lastName": None,
+            "email": profile.primary_contact_email or None,
+            "phoneNumber": None,
+        },
+        "companyApproverAddress": None,
+        "companyApproverEmail": None,
+        "vettingStatus": "none",
+        "vettingSubStatus": "none",
+        "profileType": "LegalBusinessProfile",
+        "links": {"self": {"uri": "/profiles/legalbusiness", "method": "GET", "headers": []}},
         "attributes": {"objectType": "LegalBusinessProfile"},
+        "portal": {
+            "mpnId": profile.mpn_id,
+            "tenantId": str(profile.tenant_id),
+            "defaultDomain": profile.tenant.default_domain,
+            "mpnAccountEmail": profile.mpn_account_email,
+            "country": profile.country,
+            "salesRegion": profile.region,
+            "detailsConfirmedAt": profile.details_confirmed_at,
+            "identifiedForDirectBillOffboarding": profile.identified_for_offboarding,
+            "programs": [
+                {
+                    "program": m.program,
+                    "name": str(m.get_program_display()),
+                    "status": m.status,
+                    "joinedAt": m.joined_at,
+                }
+                for m in programs.values()
+            ],
+        },
     }
 
 
@@ -132,7 +277,8 @@ class LegalBusinessProfileView(TenantAPIView, APIView):
     @extend_schema(
         operation_id="profiles_legalbusiness_retrieve",
         summary="Own legal business profile",
-        description="The caller's partner profile: legal name, MPN ID, primary contact and programs.",
+        description="The caller's partner profile in the real LegalBusinessProfile shape; MPN ID, tenant, "
+        "programs and other portal facts the real resource lacks are under `portal` (docs/api.md).",
         responses={
             200: LegalBusinessProfileSerializer,
             404: OpenApiResponse(ERROR_BODY, description="The caller's tenant is not a partner."),

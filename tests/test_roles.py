@@ -59,8 +59,8 @@ ROLES: dict[str, tuple[str, frozenset]] = {
     "customer_invitation_revoke": ("reseller", frozenset({GA, AA})),
     "relationship_request_url": ("reseller", frozenset({GA, AA})),
     "customer_create_for_reseller": ("provider", frozenset({GA, AA})),
-    # a direct-bill partner creating tenants for its direct customers is not built yet: refused for all
-    "customer_create_as_direct_bill": ("reseller", frozenset()),
+    # a direct-bill partner creates tenants for its direct-bill customers (unlike indirect resellers, R13)
+    "customer_create_as_direct_bill": ("reseller", frozenset({GA, AA})),
     "partner_invitation_create": ("provider", frozenset({GA, AA})),
     "partner_invitation_create_and_send": ("provider", frozenset({GA, AA})),
     "partner_invitation_send": ("provider", frozenset({GA, AA})),
@@ -69,7 +69,8 @@ ROLES: dict[str, tuple[str, frozenset]] = {
     # place orders; change subscriptions (quantity, suspend, auto-renew)
     "order_create_as_provider": ("provider", frozenset({GA, AA, SA})),
     "order_create_direct": ("reseller", frozenset({GA, AA, SA})),
-    "subscription_quantity": ("reseller", frozenset({GA, AA, SA})),
+    # the quantity of an indirect subscription is the provider's to change (R14/R18)
+    "subscription_quantity": ("provider", frozenset({GA, AA, SA})),
     "subscription_suspend": ("reseller", frozenset({GA, AA, SA})),
     "subscription_auto_renew": ("reseller", frozenset({GA, AA, SA})),
     # a customer's users and licenses (delegated admin, R12)
@@ -225,8 +226,8 @@ CALLS = {
     "customer_create_for_reseller": lambda w, u: customer_services.customer_create_for_reseller(
         provider=w.provider, user=u, reseller=w.reseller, company_name="New Co", domain_prefix="newco"
     ),
-    "customer_create_as_direct_bill": lambda w, u: customer_services.customer_create_for_reseller(
-        provider=w.reseller, user=u, reseller=w.reseller, company_name="New Co", domain_prefix="newco"
+    "customer_create_as_direct_bill": lambda w, u: customer_services.customer_create_direct(
+        partner=w.reseller, user=u, company_name="New Co", domain_prefix="newco"
     ),
     "partner_invitation_create": lambda w, u: invitation_services.invitation_create(
         provider=w.provider, user=u
@@ -259,7 +260,12 @@ CALLS = {
         user=u,
         line_items=[{"offerId": LICENSED_OFFER, "quantity": 1}],
     ),
-    "subscription_quantity": lambda w, u: _sub_update(w, u, quantity=7),
+    "subscription_quantity": lambda w, u: customer_services.subscription_update(
+        access=customer_access(profile=w.provider, customer_id=w.indirect_tenant.id, user=u),
+        user=u,
+        subscription=w.subscription,
+        quantity=7,
+    ),
     "subscription_suspend": lambda w, u: _sub_update(w, u, status=Subscription.Status.SUSPENDED),
     "subscription_auto_renew": lambda w, u: _sub_update(w, u, auto_renew=False),
     "customer_user_create": lambda w, u: customer_services.customer_user_create(
@@ -411,6 +417,14 @@ ENDPOINTS = {
         ("post", lambda w: f"/v1/customerinvitations/{w.customer_invitation.pk}/revoke", {}),
     ),
     "relationship_request_url": (None, ("get", lambda w: "/v1/customers/relationshiprequests", {})),
+    "customer_create_as_direct_bill": (
+        (
+            "post",
+            lambda w: "/customers/new/?kind=direct",
+            {"company_name": "New Co", "domain_prefix": "newco"},
+        ),
+        None,
+    ),
     "customer_create_for_reseller": (
         (
             "post",

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
 from partnercenter.errors import DomainError, NotFound
+from tenants.api import country_code
 from tenants.models import PartnerProfile
 
 from .. import selectors, services
@@ -19,23 +20,86 @@ from ..models import CustomerAccount, ResellerRelationship
 from ..services.accounts import relationship_request_url, reseller_relationships_remove
 from .common import CUSTOMER_ID, PAGING, Collection, Obj, _access, _profile, _valid
 
+# GET /v1/customers/{id}/relationships answers a collection of the real PartnerRelationship resource
+# (get-indirect-resellers-of-a-customer), whose relationshipType values are "none",
+# "is_indirect_reseller_of" and "is_indirect_cloud_solution_provider_of". The reference sample lists a
+# customer's indirect reseller as "is_indirect_cloud_solution_provider_of"; the real type has no value for
+# a direct reseller, so it is "none" and the portal's kind is under `portal.relationshipKind`.
+CUSTOMER_RELATIONSHIP_TYPES = {
+    "indirect": "is_indirect_cloud_solution_provider_of",
+    "direct": "none",
+}
+
 
 def relationship_body(rel: ResellerRelationship) -> dict:
     return {
         "id": str(rel.partner.tenant_id),
         "name": rel.partner.legal_name,
         "mpnId": rel.partner.mpn_id,
-        "relationshipType": "IsIndirectResellerOf" if rel.kind == "indirect" else "IsDirectResellerOf",
-        "indirectProvider": (
-            {"id": str(rel.provider.tenant_id), "name": rel.provider.legal_name, "mpnId": rel.provider.mpn_id}
-            if rel.provider
-            else None
-        ),
-        "delegatedAdminPrivileges": rel.delegated_admin,
+        "location": country_code(rel.partner.country),
+        "relationshipType": CUSTOMER_RELATIONSHIP_TYPES.get(rel.kind, "none"),
         "state": "Active" if rel.status == "active" else "Inactive",
-        "since": rel.established_at,
-        "attributes": {"objectType": "CustomerRelationship"},
+        "attributes": {"objectType": "PartnerRelationship"},
+        # Facts the real PartnerRelationship has no field for (docs/api.md).
+        "portal": {
+            "relationshipKind": rel.kind,
+            "indirectProvider": (
+                {
+                    "id": str(rel.provider.tenant_id),
+                    "name": rel.provider.legal_name,
+                    "mpnId": rel.provider.mpn_id,
+                }
+                if rel.provider
+                else None
+            ),
+            "delegatedAdminPrivileges": rel.delegated_admin,
+            "since": rel.established_at,
+        },
     }
+
+
+CustomerRelationshipSerializer = inline_serializer(
+    "CustomerPartnerRelationship",
+    {
+        "id": serializers.CharField(help_text="The reseller's tenant id"),
+        "name": serializers.CharField(),
+        "mpnId": serializers.CharField(),
+        "location": serializers.CharField(
+            allow_null=True, help_text="ISO 3166-1 alpha-2 code; null when unknown"
+        ),
+        "relationshipType": serializers.ChoiceField(
+            choices=sorted(set(CUSTOMER_RELATIONSHIP_TYPES.values()))
+        ),
+        "state": serializers.CharField(),
+        "attributes": serializers.DictField(),
+        "portal": inline_serializer(
+            "CustomerPartnerRelationshipPortal",
+            {
+                "relationshipKind": serializers.ChoiceField(choices=sorted(CUSTOMER_RELATIONSHIP_TYPES)),
+                "indirectProvider": inline_serializer(
+                    "CustomerRelationshipProvider",
+                    {
+                        "id": serializers.CharField(),
+                        "name": serializers.CharField(),
+                        "mpnId": serializers.CharField(),
+                    },
+                    allow_null=True,
+                ),
+                "delegatedAdminPrivileges": serializers.BooleanField(),
+                "since": serializers.DateTimeField(),
+            },
+            help_text="Portal facts the real PartnerRelationship lacks (docs/api.md)",
+        ),
+    },
+)
+CustomerRelationshipsSerializer = inline_serializer(
+    "CustomerPartnerRelationshipCollection",
+    {
+        "totalCount": serializers.IntegerField(),
+        "items": CustomerRelationshipSerializer.__class__(many=True),
+        "attributes": serializers.DictField(),
+    },
+)
 
 
 def customer_body(
@@ -227,7 +291,7 @@ class CustomerRelationshipsView(TenantAPIView, APIView):
         summary="The customer's resellers and providers",
         operation_id="customers_relationships_list",
         parameters=[CUSTOMER_ID],
-        responses={200: Collection},
+        responses={200: CustomerRelationshipsSerializer},
     )
     def get(self, request, customer_id):
         access = _access(request, customer_id)

@@ -2,6 +2,7 @@
 
 from .accounts import (  # noqa: F401
     customer_account_ensure,
+    customer_create_direct,
     customer_create_for_reseller,
     direct_relationship_accept,
     relationship_remove,

@@ -26,6 +26,7 @@ from ..selectors import (
     CUSTOMER_CREATE_ROLES,
     CustomerAccess,
     customer_creation_resellers,
+    direct_customer_creation_refusal,
     relationship_removal_refusal,
     role_allows,
 )
@@ -149,7 +150,122 @@ def direct_relationship_accept(
     return relationship
 
 
-# --- provider-created customer tenants (R13) -------------------------------------------------------
+# --- customer tenants: the provider's for a reseller (R13), the direct-bill partner's (R18) -------------------------------------------------------
+
+
+def _customer_tenant_create(
+    *,
+    partner: PartnerProfile,
+    company_name: str,
+    domain_prefix: str,
+    contact_email: str,
+    first_name: str,
+    last_name: str,
+    country: str,
+    city: str,
+    rule: str = "R13",
+) -> tuple[CustomerAccount, User, str]:
+    """A new customer tenant with its global admin and account, created by `partner` (no relationship yet)."""
+    company_name = (company_name or "").strip()
+    if not company_name:
+        raise DomainError(_("Enter the customer's company name."), rule=rule, reason="customers.name_missing")
+    domain = f"{(domain_prefix or '').strip().lower()}.onmicrosoft.com"
+    try:
+        domain_validator(domain)
+    except Exception:
+        raise DomainError(
+            _(
+                "A domain prefix uses lowercase letters, digits and hyphens (it becomes name.onmicrosoft.com)."
+            ),
+            rule=rule,
+            reason="customers.domain_invalid",
+        )
+    if Tenant.objects.filter(default_domain=domain).exists():
+        raise Conflict(
+            _("The domain %(d)s is already taken.") % {"d": domain},
+            rule=rule,
+            reason="customers.domain_taken",
+        )
+    now = clock.now()
+    tenant = Tenant.objects.create(
+        default_domain=domain, display_name=company_name, kind=Tenant.Kind.CUSTOMER, created_at=now
+    )
+    password = secrets.token_urlsafe(12)
+    admin = User.objects.create_user(
+        f"admin@{domain}",
+        password,
+        tenant=tenant,
+        role=Role.GLOBAL_ADMIN,
+        display_name=" ".join(p for p in [first_name, last_name] if p) or _("Administrator"),
+    )
+    account = CustomerAccount.objects.create(
+        tenant=tenant,
+        company_name=company_name,
+        country=country,
+        city=city,
+        contact_email=contact_email,
+        created_by_partner=partner,
+        created_at=now,
+    )
+    _mirror_portal_user(account, admin)
+    return account, admin, password
+
+
+@transaction.atomic
+def customer_create_direct(
+    *,
+    partner: PartnerProfile,
+    user: User,
+    company_name: str,
+    domain_prefix: str,
+    contact_email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    country: str = "",
+    city: str = "",
+) -> tuple[CustomerAccount, User, str]:
+    """A direct-bill partner creates the Azure AD tenant of a new direct-bill customer (unlike an indirect
+    reseller, R13; SPEC §10 roles); it becomes the customer's direct reseller of record with delegated admin
+    privileges. Returns (account, admin user, password)."""
+    refusal = direct_customer_creation_refusal(partner=partner, user=user)
+    if refusal is not None:
+        raise refusal
+    account, admin, password = _customer_tenant_create(
+        partner=partner,
+        company_name=company_name,
+        domain_prefix=domain_prefix,
+        contact_email=contact_email,
+        first_name=first_name,
+        last_name=last_name,
+        country=country,
+        city=city,
+        rule="R18",
+    )
+    relationship = ResellerRelationship.objects.create(
+        customer=account,
+        partner=partner,
+        kind=RelationshipKind.DIRECT,
+        delegated_admin=True,
+        source=ResellerRelationship.Source.DIRECT_BILL,
+        established_at=account.created_at,
+        established_by=user,
+    )
+    tenant = account.tenant
+    events.record(
+        EventKind.CUSTOMER_CREATED,
+        tenant=partner.tenant,
+        actor=user,
+        obj=account,
+        payload={"customer": str(tenant.id), "domain": tenant.default_domain, "directBill": partner.mpn_id},
+    )
+    events.record(
+        EventKind.CUSTOMER_RELATIONSHIP_ESTABLISHED,
+        tenant=tenant,
+        actor=user,
+        obj=relationship,
+        payload={"customer": str(tenant.id), "reseller": partner.mpn_id, "kind": "direct"},
+    )
+    return account, admin, password
 
 
 @transaction.atomic
@@ -181,50 +297,19 @@ def customer_create_for_reseller(
             rule="R13",
             reason="customers.reseller_not_partnered",
         )
-    company_name = (company_name or "").strip()
-    if not company_name:
-        raise DomainError(
-            _("Enter the customer's company name."), rule="R13", reason="customers.name_missing"
-        )
-    domain = f"{(domain_prefix or '').strip().lower()}.onmicrosoft.com"
-    try:
-        domain_validator(domain)
-    except Exception:
-        raise DomainError(
-            _(
-                "A domain prefix uses lowercase letters, digits and hyphens (it becomes name.onmicrosoft.com)."
-            ),
-            rule="R13",
-            reason="customers.domain_invalid",
-        )
-    if Tenant.objects.filter(default_domain=domain).exists():
-        raise Conflict(
-            _("The domain %(d)s is already taken.") % {"d": domain},
-            rule="R13",
-            reason="customers.domain_taken",
-        )
-    now = clock.now()
-    tenant = Tenant.objects.create(
-        default_domain=domain, display_name=company_name, kind=Tenant.Kind.CUSTOMER, created_at=now
-    )
-    password = secrets.token_urlsafe(12)
-    admin = User.objects.create_user(
-        f"admin@{domain}",
-        password,
-        tenant=tenant,
-        role=Role.GLOBAL_ADMIN,
-        display_name=" ".join(p for p in [first_name, last_name] if p) or _("Administrator"),
-    )
-    account = CustomerAccount.objects.create(
-        tenant=tenant,
+    account, admin, password = _customer_tenant_create(
+        partner=provider,
         company_name=company_name,
+        domain_prefix=domain_prefix,
+        contact_email=contact_email,
+        first_name=first_name,
+        last_name=last_name,
         country=country,
         city=city,
-        contact_email=contact_email,
-        created_by_partner=provider,
-        created_at=now,
     )
-    _mirror_portal_user(account, admin)
+    now = account.created_at
+    tenant = account.tenant
+    domain = tenant.default_domain
     relationship = ResellerRelationship.objects.create(
         customer=account,
         partner=reseller,

@@ -91,6 +91,21 @@ def reseller_order_refusal(access: CustomerAccess) -> Forbidden:
     )
 
 
+def moved_customer_order_refusal(access: CustomerAccess) -> Forbidden:
+    """R15 (and R14): a direct-bill customer moved to the indirect model by the invitation buys through the
+    provider; its existing direct-bill subscriptions keep being managed and billed as before (R7)."""
+    return Forbidden(
+        _(
+            "%(customer)s was moved to the indirect model: new purchases go through your indirect provider "
+            "%(provider)s, not your direct-bill capability. Its existing direct-bill subscriptions are still "
+            "managed and billed as before."
+        )
+        % {"customer": access.customer.company_name, "provider": access.as_reseller.provider.legal_name},
+        rule="R15",
+        reason="orders.customer_moved_to_provider",
+    )
+
+
 def order_refusal(*, access: CustomerAccess, user: User) -> DomainError | None:
     """Why `user` cannot order for this customer through its partner, or None: the order page shows it
     instead of the form, and `order_create` raises it (SPEC §10 roles; R14, R15, R18)."""
@@ -101,6 +116,8 @@ def order_refusal(*, access: CustomerAccess, user: User) -> DomainError | None:
             reason="orders.role_cannot_order",
         )
     if access.order_mode is None:
+        if access.moved_to_provider:
+            return moved_customer_order_refusal(access)
         return reseller_order_refusal(access) if access.as_reseller is not None else NotFound()
     return None
 

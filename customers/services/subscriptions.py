@@ -13,12 +13,42 @@ from partnercenter import clock, events, jobs
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from partnercenter.events import EventKind
 from tenants.models import User
-from tenants.services import roles_text
+from tenants.services import is_direct_bill, roles_text
 
-from ..models import LicenseAssignment, Subscription
+from ..models import LicenseAssignment, RelationshipKind, Subscription
 from ..selectors import ORDER_ROLES, CustomerAccess, role_allows
 
 RENEWAL_JOB = "customers.subscription_term_end"
+
+
+def quantity_change_refusal(*, access: CustomerAccess, subscription: Subscription) -> Forbidden | None:
+    """Why this partner may not change the quantity of `subscription`, or None (R14, R18): the quantity of an
+    indirect subscription (adding licenses is an order) is its provider's to change; the reseller manages
+    licenses, users and renewals. A direct-bill subscription's quantity stays its direct-bill partner's."""
+    rel = next((r for r in access.relationships if r.pk == subscription.relationship_id), None)
+    if rel is None or rel.kind != RelationshipKind.INDIRECT or rel.provider_id == access.profile.pk:
+        return None
+    values = {"customer": access.customer.company_name, "provider": rel.provider.legal_name}
+    if is_direct_bill(access.profile):
+        return Forbidden(
+            _(
+                "%(customer)s was acquired as an indirect reseller customer: the direct-bill capability cannot "
+                "be used to add licenses to its subscriptions. Your indirect provider %(provider)s changes "
+                "their quantity."
+            )
+            % values,
+            rule="R14",
+            reason="subscriptions.provider_changes_quantity",
+        )
+    return Forbidden(
+        _(
+            "As the indirect reseller of %(customer)s you do not change the quantity of its subscriptions: "
+            "your indirect provider %(provider)s submits those orders."
+        )
+        % values,
+        rule="R18",
+        reason="subscriptions.provider_changes_quantity",
+    )
 
 
 def add_months(moment: dt.datetime, months: int) -> dt.datetime:
@@ -38,7 +68,8 @@ def subscription_update(
     status: str | None = None,
     auto_renew: bool | None = None,
 ) -> Subscription:
-    """Change quantity, suspend/reactivate, turn auto-renew on or off (R12, R18)."""
+    """Change quantity, suspend/reactivate, turn auto-renew on or off (R12, R18). The quantity of an
+    indirect subscription is its provider's to change (R14, R18)."""
     if not access.manages(subscription):
         raise NotFound()
     if not role_allows(user, ORDER_ROLES, access.profile):
@@ -49,6 +80,10 @@ def subscription_update(
             reason="subscriptions.role_cannot_change",
         )
     sub = Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
+    if quantity is not None and quantity != sub.quantity:
+        refusal = quantity_change_refusal(access=access, subscription=sub)
+        if refusal is not None:
+            raise refusal
     if sub.status in (Subscription.Status.EXPIRED, Subscription.Status.DELETED):
         raise Conflict(_("This subscription has ended and cannot be changed."), reason="subscriptions.ended")
     tenant = access.customer.tenant

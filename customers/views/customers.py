@@ -119,8 +119,11 @@ def customer_detail(request, customer_id):
 @partner_required
 def customer_create(request):
     """R13: a provider creates a customer tenant for a partnered reseller. Resellers cannot (the selector
-    refuses them: a 403 page with the rule)."""
+    refuses them: a 403 page with the rule). `?kind=direct`: a direct-bill partner creates one for a new
+    direct-bill customer."""
     profile = request.partner_profile
+    if request.GET.get("kind") == "direct":
+        return _customer_create_direct(request, profile)
     resellers = selectors.customer_creation_resellers(provider=profile, user=request.user)
     initial = {}
     requested = request.GET.get("reseller", "")
@@ -163,6 +166,47 @@ def customer_create(request):
         request,
         "customers/create.html",
         {"form": form, "has_resellers": resellers.exists()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _customer_create_direct(request, profile):
+    refusal = selectors.direct_customer_creation_refusal(partner=profile, user=request.user)
+    if refusal is not None:
+        raise refusal  # the 403 page with the rule and the roles needed
+    form = CustomerCreateForm(request.POST or None, resellers=None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account, admin, password = services.customer_create_direct(
+                partner=profile,
+                user=request.user,
+                company_name=data["company_name"],
+                domain_prefix=data["domain_prefix"],
+                contact_email=data["contact_email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                country=data["country"],
+                city=data["city"],
+            )
+        except DomainError as exc:
+            field = (
+                "domain_prefix"
+                if exc.reason in ("customers.domain_taken", "customers.domain_invalid")
+                else None
+            )
+            form.add_error(field, exc.text)
+        else:
+            return render(
+                request,
+                "customers/created.html",
+                {"customer": account, "admin": admin, "password": password, "reseller": None},
+                status=201,
+            )
+    return render(
+        request,
+        "customers/create.html",
+        {"form": form, "has_resellers": True, "direct": True},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -146,8 +146,12 @@ def test_customer_get_and_relationships(world):
     rels = world["r"].get(f"/v1/customers/{world['indirect'].id}/relationships").json()
     assert rels["totalCount"] == 1
     item = rels["items"][0]
-    assert item["relationshipType"] == "IsIndirectResellerOf" and item["mpnId"] == world["reseller"].mpn_id
-    assert item["indirectProvider"]["mpnId"] == world["provider"].mpn_id
+    # The real PartnerRelationship values (get-indirect-resellers-of-a-customer); no invented IsDirectResellerOf.
+    assert item["relationshipType"] == "is_indirect_cloud_solution_provider_of"
+    assert item["mpnId"] == world["reseller"].mpn_id
+    assert item["attributes"] == {"objectType": "PartnerRelationship"}
+    assert item["portal"]["relationshipKind"] == "indirect"
+    assert item["portal"]["indirectProvider"]["mpnId"] == world["provider"].mpn_id
 
 
 def test_relationship_request_link(world, api_client_for):
@@ -218,8 +222,8 @@ def test_customer_invitation_create_and_accept(world, api_client_for):
     ok = client.post("/v1/customerinvitations/accept", {"token": token}, format="json")
     assert ok.status_code == 200, ok.content
     assert (
-        ok.json()["relationshipType"] == "IsIndirectResellerOf"
-        and ok.json()["delegatedAdminPrivileges"] is False
+        ok.json()["relationshipType"] == "is_indirect_cloud_solution_provider_of"
+        and ok.json()["portal"]["delegatedAdminPrivileges"] is False
     )
     again = client.post("/v1/customerinvitations/accept", {"token": token}, format="json")
     assert again.status_code == 409 and again.json()["code"] == 4101  # used: as for partnership links
@@ -284,7 +288,8 @@ def test_subscriptions_api(world):
         == "suspended"
     )
     assert world["r"].patch(f"{base}/{sid}", {"status": "deleted"}, format="json").status_code == 400
-    assert world["r"].patch(f"{base}/{sid}", {"quantity": 0}, format="json").status_code == 400
+    assert world["p"].patch(f"{base}/{sid}", {"quantity": 0}, format="json").status_code == 400
+    assert world["r"].patch(f"{base}/{sid}", {"quantity": 7}, format="json").status_code == 403  # R18
     assert world["r"].get(f"{base}/{sid}").json()["status"] == "suspended"
     # Removing the relationship needs suspended subscriptions: now it works.
     resp = world["r"].patch(

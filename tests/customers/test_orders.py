@@ -192,13 +192,17 @@ def test_subscription_changes_record_events_and_respect_seats():
     with pytest.raises(DomainError) as exc:  # seats cannot exceed the quantity
         license_assign(access=raccess, user=ruser, customer_user=u3, subscription=sub)
     assert exc.value.status == 409
+    paccess = customer_access(profile=provider, customer_id=t.id)
+    # The reseller does not add licenses itself: the provider does (R18).
+    with pytest.raises(DomainError) as exc:
+        subscription_update(access=raccess, user=ruser, subscription=sub, quantity=3)
+    assert exc.value.reason == "subscriptions.provider_changes_quantity"
     with pytest.raises(DomainError):  # nor can the quantity drop below the assigned seats
-        subscription_update(access=raccess, user=ruser, subscription=sub, quantity=1)
-    subscription_update(access=raccess, user=ruser, subscription=sub, quantity=3)
+        subscription_update(access=paccess, user=puser, subscription=sub, quantity=1)
+    subscription_update(access=paccess, user=puser, subscription=sub, quantity=3)
     license_assign(access=raccess, user=ruser, customer_user=u3, subscription=sub)
     assert LicenseAssignment.objects.filter(subscription=sub).count() == 3
     assert license_remove(access=raccess, user=ruser, customer_user=u3, subscription=sub)
-    paccess = customer_access(profile=provider, customer_id=t.id)
     subscription_update(access=paccess, user=puser, subscription=sub, status="suspended", auto_renew=False)
     sub.refresh_from_db()
     assert sub.status == "suspended" and not sub.auto_renew

@@ -38,7 +38,8 @@ def test_the_journey_through_the_api(eligible, api_client_for, django_capture_on
     assert body["eligibilityReasons"][0]["rule"] == "R6"
 
     legal = api.get("/v1/profiles/legalbusiness").json()
-    assert {p["program"] for p in legal["programs"]} == {Program.DIRECT_BILL, Program.INDIRECT_RESELLER}
+    programs = {p["program"] for p in legal["portal"]["programs"]}
+    assert programs == {Program.DIRECT_BILL, Program.INDIRECT_RESELLER}
     assert api.get(STATUS, {"mpnId": profile.mpn_id}).json() == {"isAgreementSigned": True}
     assert api.get(STATUS, {"tenantId": str(profile.tenant_id)}).json() == {"isAgreementSigned": True}
 

@@ -53,7 +53,7 @@ def test_invite_list_revoke_and_accept_through_the_api(
     assert accepted.status_code == 200, accepted.content
     body = accepted.json()
     assert body["status"] == "accepted"
-    assert body["relationship"]["relationshipType"] == "IsIndirectResellerOf"
+    assert body["relationship"]["relationshipType"] == "is_indirect_reseller_of"
     assert body["relationship"]["id"] == str(provider[0].tenant_id)
 
     again = api_client_for(reseller[1]).post("/v1/partnerinvitations/accept", {"token": token}, format="json")
@@ -74,10 +74,12 @@ def test_relationships_in_the_real_api_shape(provider, reseller, new_invitation,
         "id": str(provider[0].tenant_id),
         "name": provider[0].legal_name,
         "mpnId": provider[0].mpn_id,
-        "location": provider[0].country,
-        "relationshipType": "IsIndirectResellerOf",
+        "location": "US",  # stored as "United States": the real API answers ISO codes
+        "relationshipType": "is_indirect_reseller_of",
         "state": "Active",
     }
+    assert provider[0].country == "United States"
+    assert "since" not in item and item["portal"]["since"]
     theirs = (
         api_client_for(provider[1])
         .get("/v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf")
@@ -85,7 +87,7 @@ def test_relationships_in_the_real_api_shape(provider, reseller, new_invitation,
     )
     assert theirs["totalCount"] == 1
     assert theirs["items"][0]["id"] == str(reseller[0].tenant_id)
-    assert theirs["items"][0]["relationshipType"] == "IsIndirectCloudSolutionProviderOf"
+    assert theirs["items"][0]["relationshipType"] == "is_indirect_cloud_solution_provider_of"
     # the other direction is empty for each
     assert (
         api_client_for(reseller[1])

@@ -4,6 +4,7 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
+from tenants.api import country_code
 from tenants.models import Program
 from tenants.services import api_token_create, api_token_revoke, program_join
 from tests.factories import CustomerTenantFactory, UserFactory, make_direct_bill_partner, make_provider
@@ -55,22 +56,32 @@ def test_legal_business_profile_is_the_callers_own(api_client_for):
     response = api_client_for(user).get(LEGAL_URL)
     assert response.status_code == 200
     body = response.json()
-    assert body["legalName"] == profile.legal_name
-    assert body["mpnId"] == profile.mpn_id
-    assert body["tenantId"] == str(profile.tenant_id)
-    assert body["primaryContact"] == {"email": profile.primary_contact_email}
-    assert body["identifiedForDirectBillOffboarding"] is True
-    assert body["detailsConfirmedAt"]
-    assert sorted(p["program"] for p in body["programs"]) == ["direct_bill", "indirect_reseller"]
-    assert {p["status"] for p in body["programs"]} == {"active"}
+    assert body["companyName"] == profile.legal_name
+    assert "legalName" not in body and "addressInformation" not in body and "country" not in body
+    assert body["address"]["country"] == "US"  # stored as "United States"
+    assert body["primaryContact"] == {
+        "firstName": None,
+        "lastName": None,
+        "email": profile.primary_contact_email,
+        "phoneNumber": None,
+    }
+    assert body["companyApproverAddress"] is None and body["companyApproverEmail"] is None
+    assert body["vettingStatus"] == "none"
     assert body["attributes"] == {"objectType": "LegalBusinessProfile"}
+    portal = body["portal"]
+    assert portal["mpnId"] == profile.mpn_id
+    assert portal["tenantId"] == str(profile.tenant_id)
+    assert portal["identifiedForDirectBillOffboarding"] is True
+    assert portal["detailsConfirmedAt"]
+    assert sorted(p["program"] for p in portal["programs"]) == ["direct_bill", "indirect_reseller"]
+    assert {p["status"] for p in portal["programs"]} == {"active"}
 
 
 def test_each_tenant_sees_its_own_legal_business_profile(api_client_for):
     first, first_user = make_direct_bill_partner()
     second, second_user = make_provider()
-    assert api_client_for(first_user).get(LEGAL_URL).json()["mpnId"] == first.mpn_id
-    assert api_client_for(second_user).get(LEGAL_URL).json()["mpnId"] == second.mpn_id
+    assert api_client_for(first_user).get(LEGAL_URL).json()["portal"]["mpnId"] == first.mpn_id
+    assert api_client_for(second_user).get(LEGAL_URL).json()["portal"]["mpnId"] == second.mpn_id
 
 
 def test_customer_tenant_has_no_partner_profile(api_client_for):
@@ -122,7 +133,7 @@ def test_token_of_a_disabled_user_answers_401(api_client_for):
 def test_session_sign_in_also_works_for_the_browser(client):
     profile, user = make_direct_bill_partner()
     client.force_login(user)
-    assert client.get(LEGAL_URL).json()["mpnId"] == profile.mpn_id
+    assert client.get(LEGAL_URL).json()["portal"]["mpnId"] == profile.mpn_id
 
 
 def test_ops_staff_without_a_tenant_get_403_with_the_error_body(client):
@@ -177,3 +188,25 @@ def test_schema_generation_has_no_errors_or_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+@pytest.mark.parametrize(
+    ("stored", "code"),
+    [
+        ("United States", "US"),
+        ("  united   states ", "US"),
+        ("USA", "US"),
+        ("US", "US"),
+        ("de", "DE"),
+        ("Germany", "DE"),
+        ("Korea", "KR"),
+        ("United Kingdom", "GB"),
+        ("UK", "GB"),
+        ("Atlantis", None),
+        ("XX", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_country_code_maps_stored_names_to_iso_codes(stored, code):
+    assert country_code(stored) == code

@@ -22,7 +22,7 @@ def test_create_api_token_prints_a_working_key():
     assert token.name == "ci" and key.startswith(token.prefix)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert client.get("/v1/profiles/legalbusiness").json()["mpnId"] == profile.mpn_id
+    assert client.get("/v1/profiles/legalbusiness").json()["portal"]["mpnId"] == profile.mpn_id
 
 
 def test_create_api_token_for_an_unknown_email_or_ops_user_fails_clearly():
