@@ -203,7 +203,17 @@ SPECTACULAR_SETTINGS = {
 # The cache holds the API throttles' counters (django-axes keeps lockouts in the database). With more than
 # one web process the limits must be shared: a Redis cache (`redis://host:6379/1`, production's default;
 # `rediscache:///path/to/redis.sock?db=1` for a unix socket). The process-local default suits one process.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+def cache_from_url(default: str) -> dict:
+    """CACHE_URL as a CACHES entry. django-environ lower-cases `key_prefix`, `timeout` and `version` for
+    Django's own RedisCache, which only reads them upper-case: put them where Django looks."""
+    conf = env.cache_url("CACHE_URL", default=default)
+    for name in ("key_prefix", "timeout", "version"):
+        if name in conf:
+            conf[name.upper()] = conf.pop(name)
+    return conf
+
+
+CACHES = {"default": cache_from_url("locmemcache://")}
 
 # --- Product policy
 # Approval policy for indirect reseller enrollments: "immediate", "business_days:N" or "manual".

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import cache_from_url, env
 
 DEBUG = False
 try:
@@ -17,7 +17,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure-") or len(set(SECRET_
     raise ImproperlyConfigured("SECRET_KEY must be a long random value in production.")
 
 # Several web processes share one set of limits (API throttles) only through a shared cache.
-CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+CACHES = {"default": cache_from_url("redis://127.0.0.1:6379/1")}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
