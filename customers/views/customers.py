@@ -133,41 +133,13 @@ def customer_create(request):
     elif requested:
         messages.warning(request, _("That reseller is not one of your indirect resellers."))
     form = CustomerCreateForm(request.POST or None, resellers=resellers, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            account, admin, password = services.customer_create_for_reseller(
-                provider=profile,
-                user=request.user,
-                reseller=data["reseller"],
-                company_name=data["company_name"],
-                domain_prefix=data["domain_prefix"],
-                contact_email=data["contact_email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                country=data["country"],
-                city=data["city"],
-            )
-        except DomainError as exc:
-            field = (
-                "domain_prefix"
-                if exc.reason in ("customers.domain_taken", "customers.domain_invalid")
-                else None
-            )
-            form.add_error(field, exc.text)
-        else:
-            return render(
-                request,
-                "customers/created.html",
-                {"customer": account, "admin": admin, "password": password, "reseller": data["reseller"]},
-                status=201,
-            )
-    return render(
-        request,
-        "customers/create.html",
-        {"form": form, "has_resellers": resellers.exists()},
-        status=400 if request.method == "POST" else 200,
-    )
+
+    def create(data):
+        return services.customer_create_for_reseller(
+            provider=profile, user=request.user, reseller=data["reseller"], **_tenant_fields(data)
+        )
+
+    return _create_customer_page(request, form, create, {"has_resellers": resellers.exists()})
 
 
 def _customer_create_direct(request, profile):
@@ -175,38 +147,49 @@ def _customer_create_direct(request, profile):
     if refusal is not None:
         raise refusal  # the 403 page with the rule and the roles needed
     form = CustomerCreateForm(request.POST or None, resellers=None)
+
+    def create(data):
+        return services.customer_create_direct(partner=profile, user=request.user, **_tenant_fields(data))
+
+    return _create_customer_page(request, form, create, {"has_resellers": True, "direct": True})
+
+
+TENANT_FIELDS = [
+    "company_name",
+    "domain_prefix",
+    "contact_email",
+    "first_name",
+    "last_name",
+    "country",
+    "city",
+]
+
+
+def _tenant_fields(data: dict) -> dict:
+    return {name: data[name] for name in TENANT_FIELDS}
+
+
+def _create_customer_page(request, form, create, context: dict):
+    """The create-customer form for either kind: `create(cleaned_data)` calls the kind's service; a
+    refused domain lands on its field (by reason code), the created page shows the admin credentials."""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            account, admin, password = services.customer_create_direct(
-                partner=profile,
-                user=request.user,
-                company_name=data["company_name"],
-                domain_prefix=data["domain_prefix"],
-                contact_email=data["contact_email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                country=data["country"],
-                city=data["city"],
-            )
+            account, admin, password = create(data)
         except DomainError as exc:
-            field = (
-                "domain_prefix"
-                if exc.reason in ("customers.domain_taken", "customers.domain_invalid")
-                else None
-            )
-            form.add_error(field, exc.text)
+            on_domain = exc.reason in ("customers.domain_taken", "customers.domain_invalid")
+            form.add_error("domain_prefix" if on_domain else None, exc.text)
         else:
             return render(
                 request,
                 "customers/created.html",
-                {"customer": account, "admin": admin, "password": password, "reseller": None},
+                {"customer": account, "admin": admin, "password": password, "reseller": data.get("reseller")},
                 status=201,
             )
     return render(
         request,
         "customers/create.html",
-        {"form": form, "has_resellers": True, "direct": True},
+        {"form": form, **context},
         status=400 if request.method == "POST" else 200,
     )
 
