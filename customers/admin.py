@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from partnercenter.admin import BookAdmin, EventHistoryMixin
 from partnercenter.errors import DomainError
+from partnercenter.templatetags.portal_formats import money
 
 from . import services
 from .models import (
     CustomerAccount,
     CustomerInvitation,
     CustomerUser,
+    Invoice,
+    InvoiceLineItem,
     LicenseAssignment,
     Offer,
     Order,
@@ -28,7 +31,7 @@ def revoke_invitations(modeladmin, request, queryset):
             services.customer_invitation_revoke(invitation=invitation, user=request.user)
             done += 1
         except DomainError as exc:
-            modeladmin.message_user(request, exc.text, messages.ERROR)
+            modeladmin.message_user(request, exc.text_with_rule, messages.ERROR)
     modeladmin.message_user(request, _("%(n)d invitation(s) revoked.") % {"n": done}, messages.SUCCESS)
 
 
@@ -98,9 +101,23 @@ class CustomerInvitationAdmin(EventHistoryMixin, admin.ModelAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
-    list_display = ["name", "id", "category", "billing", "unit_price", "currency", "term_months", "is_active"]
-    list_filter = ["category", "billing", "is_active"]
+    list_display = [
+        "name",
+        "id",
+        "category",
+        "product_type",
+        "direct_bill_only",
+        "billing",
+        "price",
+        "term_months",
+        "is_active",
+    ]
+    list_filter = ["category", "product_type", "direct_bill_only", "billing", "is_active"]
     search_fields = ["name", "id"]
+
+    @admin.display(description=_("unit price"), ordering="unit_price")
+    def price(self, obj):
+        return money(obj.unit_price, obj.currency)
 
 
 @admin.register(Order)
@@ -142,3 +159,32 @@ class LicenseAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "subscription", "assigned_at"]
     list_select_related = ["user", "subscription"]
     raw_id_fields = ["user", "subscription"]
+
+
+class InvoiceLineItemInline(admin.TabularInline):
+    model = InvoiceLineItem
+    extra = 0
+    can_delete = False
+    fields = ["line_number", "offer_name", "charge_type", "quantity", "unit_price", "amount", "charge_start"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(BookAdmin):
+    """Read-only: invoices are built by the monthly job (or `manage.py build_invoices --month YYYY-MM`)."""
+
+    list_display = ["number", "customer", "partner", "period_start", "total_charges", "currency", "state"]
+    list_filter = ["state", "period_start"]
+    search_fields = ["number", "customer__company_name", "partner__legal_name", "partner__mpn_id"]
+    list_select_related = ["customer", "partner"]
+    readonly_fields = [f.name for f in Invoice._meta.fields]
+    inlines = [InvoiceLineItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

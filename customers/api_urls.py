@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import customers, invitations, offers, orders, users
+from .api import customers, invitations, invoices, offers, orders, users
 
 C = "customers/<str:customer_id>"
 
@@ -12,6 +12,16 @@ urlpatterns = [
         name="api-relationshiprequests",
     ),
     path(C, customers.CustomerView.as_view(), name="api-customer"),
+    path(
+        f"{C}/profiles/company",
+        customers.CustomerCompanyProfileView.as_view(),
+        name="api-customer-profile-company",
+    ),
+    path(
+        f"{C}/profiles/billing",
+        customers.CustomerBillingProfileView.as_view(),
+        name="api-customer-profile-billing",
+    ),
     path(
         f"{C}/relationships", customers.CustomerRelationshipsView.as_view(), name="api-customer-relationships"
     ),
@@ -48,4 +58,11 @@ urlpatterns = [
         name="api-customerinvitations-revoke",
     ),
     path("offers", offers.OffersView.as_view(), name="api-offers"),
+    path("invoices", invoices.InvoicesView.as_view(), name="api-invoices"),
+    path("invoices/<str:invoice_id>", invoices.InvoiceView.as_view(), name="api-invoice"),
+    path(
+        "invoices/<str:invoice_id>/lineitems",
+        invoices.InvoiceLineItemsView.as_view(),
+        name="api-invoice-lineitems",
+    ),
 ]

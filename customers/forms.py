@@ -1,5 +1,11 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from partnercenter import countries
 
 from .models import Offer, RelationshipKind
 
@@ -43,7 +49,8 @@ class DraftEmailForm(forms.Form):
         max_length=10000,
         help_text=_("You can edit the text. The personalized link must stay in it."),
     )
-    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    # The signed draft (`invitations.links.draft_new`): nothing is stored until Done.
+    draft = forms.CharField(widget=forms.HiddenInput, max_length=4000)
 
 
 class CustomerFilterForm(forms.Form):
@@ -64,24 +71,96 @@ class CustomerFilterForm(forms.Form):
         self.fields["reseller"].choices = [("", _("All"))] + [(r.pk, r.legal_name) for r in resellers]
 
 
+ONMICROSOFT_SUFFIX = ".onmicrosoft.com"
+DOMAIN_PREFIX_MAX = 63
+_PREFIX_CHARS = re.compile(r"[a-z0-9-]+")
+
+
+class DomainPrefixInput(forms.TextInput):
+    """A text input followed by the fixed `.onmicrosoft.com` suffix (read with the input: it describes it)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        suffix_id = f"{attrs.get('id') or 'id_' + name}_suffix"
+        attrs["aria-describedby"] = " ".join(x for x in (attrs.get("aria-describedby"), suffix_id) if x)
+        html = super().render(name, value, attrs, renderer)
+        return format_html(
+            '<span class="input-with-suffix">{}<span class="input-suffix" id="{}">{}</span></span>',
+            html,
+            suffix_id,
+            ONMICROSOFT_SUFFIX,
+        )
+
+
+class DomainPrefixField(forms.CharField):
+    """The new tenant's name before `.onmicrosoft.com`. A pasted full domain (any case, surrounded by
+    spaces) is accepted and reduced to its name; anything else gets the message that says what is wrong."""
+
+    widget = DomainPrefixInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", DOMAIN_PREFIX_MAX + len(ONMICROSOFT_SUFFIX) + 10)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"})
+        return attrs
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").strip().lower()
+        if value.endswith(ONMICROSOFT_SUFFIX):
+            value = value[: -len(ONMICROSOFT_SUFFIX)].strip()
+        return value
+
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            return
+        if any(ch.isspace() for ch in value):
+            raise ValidationError(_("A domain name cannot contain spaces."), code="spaces")
+        if "." in value:
+            raise ValidationError(
+                _(
+                    "Enter only the name that comes before .onmicrosoft.com, for example contoso. A domain "
+                    "of your own, such as contoso.com, is added to the tenant after it is created."
+                ),
+                code="not_onmicrosoft",
+            )
+        if not _PREFIX_CHARS.fullmatch(value):
+            raise ValidationError(
+                _("Use only letters a to z, digits and hyphens (no accents or other symbols)."),
+                code="invalid",
+            )
+        if value.startswith("-") or value.endswith("-"):
+            raise ValidationError(_("The name cannot start or end with a hyphen."), code="hyphen")
+        if len(value) > DOMAIN_PREFIX_MAX:
+            raise ValidationError(
+                _("The name has at most %(max)d characters (it has %(n)d).")
+                % {"max": DOMAIN_PREFIX_MAX, "n": len(value)},
+                code="too_long",
+            )
+
+
 class CustomerCreateForm(forms.Form):
     reseller = forms.ModelChoiceField(label=_("Indirect reseller"), queryset=None, empty_label=None)
     company_name = forms.CharField(label=_("Company name"), max_length=200)
-    domain_prefix = forms.RegexField(
+    domain_prefix = DomainPrefixField(
         label=_("Domain"),
-        max_length=63,
-        regex=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
-        help_text=_("The new tenant's domain: <name>.onmicrosoft.com (lowercase letters, digits, hyphens)."),
-        error_messages={"invalid": _("Use lowercase letters, digits and hyphens.")},
+        help_text=_(
+            "The new tenant's domain ends in .onmicrosoft.com: enter the name before it (letters, digits and "
+            "hyphens). Pasting the whole domain works too."
+        ),
     )
     first_name = forms.CharField(label=_("Admin first name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Admin last name"), max_length=100, required=False)
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
-    country = forms.CharField(label=_("Country/region"), max_length=100, required=False)
+    country = countries.CountryField(label=_("Country/region"), required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
 
     def __init__(self, *args, resellers, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose a country/region")), *countries.choices()]
         if resellers is None:  # a direct-bill partner's own direct-bill customer: no reseller to name
             del self.fields["reseller"]
             return

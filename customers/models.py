@@ -201,14 +201,27 @@ class CustomerInvitation(TokenInvitation):
 
 
 class Offer(models.Model):
-    """A product in the catalog (ids look like Partner Center's `<product>:<sku>` offer ids)."""
+    """A product in the catalog (ids look like Partner Center's `<product>:<sku>` offer ids).
+
+    R18: Azure reservations (a 1- or 3-year term, `term_months` 12 or 36) and software (a one-time,
+    perpetual purchase: `unit_price` is the price per unit, paid once) are direct-bill capabilities: only a
+    direct-bill relationship buys an offer marked `direct_bill_only`."""
 
     class Billing(models.TextChoices):
         LICENSE = "license", _("Per license")
         USAGE = "usage", _("Usage based")
 
+    class ProductType(models.TextChoices):
+        SUBSCRIPTION = "subscription", _("Subscription")
+        AZURE_RESERVATION = "azure_reservation", _("Azure reservation")
+        SOFTWARE = "software", _("Software")
+
     id = models.CharField(_("offer id"), max_length=40, primary_key=True)
     name = models.CharField(_("name"), max_length=200)
+    product_type = models.CharField(
+        _("product type"), max_length=20, choices=ProductType.choices, default=ProductType.SUBSCRIPTION
+    )
+    direct_bill_only = models.BooleanField(_("direct-bill partners only"), default=False)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=60)
     billing = models.CharField(_("billing"), max_length=10, choices=Billing.choices, default=Billing.LICENSE)
@@ -229,7 +242,17 @@ class Offer(models.Model):
 
     @property
     def is_license_based(self) -> bool:
-        return self.billing == self.Billing.LICENSE
+        """Seats that licenses are assigned from. A reservation or a software purchase is not one."""
+        return self.billing == self.Billing.LICENSE and self.product_type == self.ProductType.SUBSCRIPTION
+
+    @property
+    def is_one_time(self) -> bool:
+        """Software is bought once (perpetual): no subscription, no renewal, billed in its order's month."""
+        return self.product_type == self.ProductType.SOFTWARE
+
+    @property
+    def is_reservation(self) -> bool:
+        return self.product_type == self.ProductType.AZURE_RESERVATION
 
 
 class Order(ConcurrentTransitionMixin, models.Model):
@@ -397,3 +420,88 @@ class LicenseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ← {self.subscription.friendly_name}"
+
+
+class Invoice(models.Model):
+    """R18 "bill customers directly": a direct-bill partner's monthly invoice to one direct-bill customer.
+
+    One per partner, customer and month. While its month runs the invoice is `open` (the charges so far,
+    recomputed on each build); once the month has ended a build issues it and it never changes again.
+    Indirect customers have none: their indirect provider bills them.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Current period, not yet issued")
+        ISSUED = "issued", _("Issued")
+
+    # The id clients see (like Partner Center's invoice ids): "D" and the row number, set on creation.
+    number = models.CharField(_("invoice number"), max_length=20, unique=True, null=True, blank=True)
+    partner = models.ForeignKey(
+        PartnerProfile, on_delete=models.PROTECT, related_name="customer_invoices", verbose_name=_("partner")
+    )
+    customer = models.ForeignKey(
+        CustomerAccount, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("customer")
+    )
+    period_start = models.DateField(_("billing period start"))
+    period_end = models.DateField(_("billing period end"))  # the month's last day, inclusive
+    invoice_date = models.DateTimeField(_("invoice date"))
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    total_charges = models.DecimalField(_("total charges"), max_digits=14, decimal_places=2, default=0)
+    paid_amount = models.DecimalField(_("paid amount"), max_digits=14, decimal_places=2, default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "customer", "period_start"], name="one_invoice_per_partner_customer_month"
+            )
+        ]
+        indexes = [models.Index(fields=["partner", "-period_start", "-id"], name="invoice_partner_period")]
+
+    def __str__(self) -> str:
+        return f"{self.number or '-'} {self.customer} {self.period_start:%Y-%m} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class InvoiceLineItem(models.Model):
+    """One charge: a month of a subscription or reservation, or a one-time software purchase."""
+
+    class ChargeType(models.TextChoices):
+        RECURRING = "recurring", _("Monthly charge")
+        TERM = "term", _("Annual charge for the term")
+        ONE_TIME = "one_time", _("One-time purchase")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="line_items")
+    line_number = models.PositiveIntegerField(_("line"))
+    charge_type = models.CharField(_("charge type"), max_length=10, choices=ChargeType.choices)
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+", verbose_name=_("offer"))
+    offer_name = models.CharField(_("product"), max_length=200)
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    billing_cycle = models.CharField(_("billing cycle"), max_length=10)
+    charge_start = models.DateField(_("charge start"))
+    charge_end = models.DateField(_("charge end"))
+
+    class Meta:
+        ordering = ["invoice", "line_number"]
+        verbose_name = _("invoice line item")
+        verbose_name_plural = _("invoice line items")
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "line_number"], name="one_invoice_line_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_name} × {self.quantity}"

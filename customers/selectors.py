@@ -26,6 +26,7 @@ from .access import (  # noqa: F401  (re-exported: services and views ask the se
     customer_creation_refusal,
     direct_customer_creation_refusal,
     relationship_removal_refusal,
+    removal_refusal,
     require_partner_role,
     require_users_visible,
     role_allows,

@@ -6,6 +6,7 @@ log's events, which no admin screen can change or delete."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,11 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partnercenter import clock
-from partnercenter.admin import EventHistoryMixin
+from partnercenter import clock, registry
+from partnercenter.admin import LANDING_ROWS, EventHistoryMixin, next_url
 from partnercenter.errors import DomainError
 
-from . import services
+from . import policy, services
 from .forms import RejectForm
 from .models import (
     Enrollment,
@@ -56,6 +57,118 @@ class ApprovalPromiseFilter(admin.SimpleListFilter):
         return queryset
 
 
+def policy_label(value: str) -> str:
+    """An approval policy as ops read it."""
+    try:
+        parsed = policy.parse_policy(value)
+    except Exception:  # noqa: BLE001 - a value no longer valid reads as itself
+        return value or "—"
+    if parsed.kind == policy.IMMEDIATE:
+        return str(_("Immediate"))
+    if parsed.kind == policy.MANUAL:
+        return str(_("Manual: ops approve or reject"))
+    return ngettext("After %(n)d business day", "After %(n)d business days", parsed.days) % {"n": parsed.days}
+
+
+def pending_enrollments_panel(request) -> registry.OpsPanel | None:
+    """The ops landing's first section: enrollments pending approval, those nearest to or past the
+    5-business-day promise first, with Approve and Reject."""
+    if not request.user.has_perm("enrollment.view_enrollment"):
+        return None
+    can_decide = request.user.has_perm("enrollment.change_enrollment")
+    now = clock.now()
+    soon = clock.add_business_days(now, 1)
+    pending = Enrollment.objects.filter(state=EnrollmentState.PENDING_APPROVAL)
+    overdue = Q(approval_promised_at__lt=now)
+    due_soon = Q(approval_promised_at__gte=now, approval_promised_at__lte=soon)
+    counts = pending.aggregate(
+        total=Count("pk"),
+        manual=Count("pk", filter=Q(approval_policy=policy.MANUAL)),
+        due_soon=Count("pk", filter=due_soon),
+        overdue=Count("pk", filter=overdue),
+    )
+    rows = []
+    oldest_first = pending.order_by(F("approval_promised_at").asc(nulls_last=True), "submitted_at", "id")
+    for enrollment in oldest_first[:LANDING_ROWS]:
+        promised = enrollment.approval_promised_at
+        flag, tone = "", ""
+        if promised is not None and promised < now:
+            flag, tone = _("Past the 5-business-day promise"), "error"
+        elif promised is not None and promised <= soon:
+            flag, tone = _("1 business day or less left"), "warning"
+        details = [
+            _("submitted %(date)s") % {"date": date_format(enrollment.submitted_at, "SHORT_DATETIME_FORMAT")},
+            policy_label(enrollment.approval_policy),
+        ]
+        if promised is not None:
+            details.append(
+                _("promised by %(date)s") % {"date": date_format(promised, "SHORT_DATETIME_FORMAT")}
+            )
+        actions = ()
+        if can_decide:
+            actions = (
+                registry.OpsAction(
+                    _("Approve"), reverse("admin:enrollment_enrollment_approve", args=[enrollment.pk])
+                ),
+                registry.OpsAction(
+                    _("Reject…"),
+                    reverse("admin:enrollment_enrollment_reject", args=[enrollment.pk]),
+                    post=False,
+                ),
+            )
+        rows.append(
+            registry.OpsRow(
+                label=_("%(name)s (MPN ID %(mpn)s)")
+                % {"name": enrollment.legal_name, "mpn": enrollment.mpn_id},
+                url=reverse("admin:enrollment_enrollment_change", args=[enrollment.pk]),
+                detail=" · ".join(str(d) for d in details),
+                flag=flag,
+                tone=tone,
+                actions=actions,
+            )
+        )
+    changelist = reverse("admin:enrollment_enrollment_changelist")
+    pending_url = f"{changelist}?state__exact={EnrollmentState.PENDING_APPROVAL}"
+    return registry.OpsPanel(
+        title=_("Enrollments waiting for approval"),
+        counts=[
+            registry.OpsCount(_("Pending approval"), counts["total"], pending_url),
+            registry.OpsCount(
+                _("Left to ops (manual policy)"),
+                counts["manual"],
+                f"{pending_url}&policy={policy.MANUAL}",
+            ),
+            registry.OpsCount(
+                _("Due within 1 business day"),
+                counts["due_soon"],
+                f"{changelist}?promise={ApprovalPromiseFilter.DUE_SOON}",
+                "warning",
+            ),
+            registry.OpsCount(
+                _("Past the promise"),
+                counts["overdue"],
+                f"{changelist}?promise={ApprovalPromiseFilter.OVERDUE}",
+                "error",
+            ),
+        ],
+        rows=rows,
+        empty=_("No enrollment is waiting for approval."),
+        more_url=pending_url,
+    )
+
+
+class PolicyFilter(admin.SimpleListFilter):
+    title = _("approval policy")
+    parameter_name = "policy"
+
+    def lookups(self, request, model_admin):
+        values = model_admin.get_queryset(request).order_by().values_list("approval_policy", flat=True)
+        return [(value, policy_label(value)) for value in sorted(set(values.distinct()))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(approval_policy=self.value()) if self.value() else queryset
+
+
 @admin.action(description=_("Approve the selected enrollments pending approval"))
 def approve_selected(modeladmin, request, queryset):
     approved = 0
@@ -63,7 +176,7 @@ def approve_selected(modeladmin, request, queryset):
         try:
             services.enrollment_approve(enrollment_id=enrollment.pk, actor=request.user)
         except DomainError as exc:
-            modeladmin.message_user(request, f"{enrollment}: {exc.text}", messages.ERROR)
+            modeladmin.message_user(request, f"{enrollment}: {exc.text_with_rule}", messages.ERROR)
         else:
             approved += 1
     modeladmin.message_user(
@@ -82,13 +195,12 @@ class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
         "tenant_domain",
         "state",
         "submitted_at",
-        "approval_policy",
-        "approval_due_at",
+        "policy_name",
         "promised",
         "approved_at",
         "activated_at",
     ]
-    list_filter = ["state", ApprovalPromiseFilter, "approval_policy"]
+    list_filter = ["state", ApprovalPromiseFilter, PolicyFilter]
     search_fields = ["legal_name", "mpn_id", "tenant_domain", "primary_contact_email"]
     list_select_related = ["partner"]
     date_hierarchy = "submitted_at"
@@ -102,7 +214,7 @@ class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
         "tenant_domain",
         "submitted_by",
         "submitted_at",
-        "approval_policy",
+        "policy_name",
         "approval_due_at",
         "approval_promised_at",
         "approved_at",
@@ -124,6 +236,10 @@ class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
                 '<strong class="errornote" data-overdue="1">{} ({})</strong>', text, _("overdue")
             )
         return text
+
+    @admin.display(description=_("approval policy"), ordering="approval_policy")
+    def policy_name(self, obj):
+        return policy_label(obj.approval_policy)
 
     def has_add_permission(self, request):
         return False  # partners enroll themselves (R1, R2)
@@ -168,12 +284,14 @@ class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
             try:
                 services.enrollment_approve(enrollment_id=enrollment.pk, actor=request.user)
             except DomainError as exc:
-                self.message_user(request, exc.text, messages.ERROR)
+                self.message_user(request, exc.text_with_rule, messages.ERROR)
             else:
                 self.message_user(
                     request, _("Enrollment approved; the primary contact is emailed."), messages.SUCCESS
                 )
-        return redirect(reverse("admin:enrollment_enrollment_change", args=[enrollment.pk]))
+        return redirect(
+            next_url(request, reverse("admin:enrollment_enrollment_change", args=[enrollment.pk]))
+        )
 
     def reject_view(self, request, object_id):
         if not self._can_decide(request):
@@ -186,7 +304,7 @@ class EnrollmentAdmin(EventHistoryMixin, admin.ModelAdmin):
                     enrollment_id=enrollment.pk, actor=request.user, reason=form.cleaned_data["reason"]
                 )
             except DomainError as exc:
-                self.message_user(request, exc.text, messages.ERROR)
+                self.message_user(request, exc.text_with_rule, messages.ERROR)
             else:
                 self.message_user(
                     request, _("Enrollment rejected; the partner may enroll again."), messages.SUCCESS

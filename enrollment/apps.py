@@ -28,7 +28,33 @@ class EnrollmentConfig(AppConfig):
             )
         )
         registry.register_overview_card(registry.OverviewCard("enrollment/_overview_card.html", order=10))
+        from . import checklist
+
+        registry.register_checklist_step(registry.ChecklistStep("enroll", checklist.enroll_step, order=10))
+        registry.register_checklist_step(
+            registry.ChecklistStep("agreement", checklist.agreement_step, order=20)
+        )
+        from . import explain as why
+
+        why.register()  # "Why can't I?" for this app's actions
         registry.register_program_rows(
             registry.ProgramRowsHook("enrollment", selectors.enrollment_status_row, order=10)
         )
         registry.register_demo(registry.DemoSeeder("enrollment", demo.seed, order=20))
+        # Ops: the pending approvals lead the admin's landing page; names of this app's jobs and emails.
+        from .admin import pending_enrollments_panel
+
+        registry.register_ops_section(registry.OpsSection("enrollment", pending_enrollments_panel, order=10))
+        registry.register_admin_app(self.label, order=10)
+        registry.register_kind_labels(
+            jobs={
+                services.APPROVE_JOB: _("Approve an enrollment (approval policy)"),
+                services.INCENTIVE_SEND_JOB: _("Send the incentive invitation"),
+                services.INCENTIVE_EXPIRE_JOB: _("Expire the incentive invitation"),
+            },
+            emails={
+                "enrollment.approved": _("Enrollment approved"),
+                "enrollment.rejected": _("Enrollment not approved"),
+                "incentive.invitation": _("Incentive invitation"),
+            },
+        )

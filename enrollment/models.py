@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -219,6 +220,16 @@ class IncentiveProgram(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # The catalog's programs are stored in English (their texts are in the message catalog, see
+    # services.DIRECT_BILL_INCENTIVES); a program ops typed in is shown as typed.
+    @property
+    def label(self) -> str:
+        return gettext(self.name) if self.name else ""
+
+    @property
+    def description_label(self) -> str:
+        return gettext(self.description) if self.description else ""
 
 
 class IncentiveProgramEnrollment(models.Model):

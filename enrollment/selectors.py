@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partnercenter import clock, events, ids
+from partnercenter.templatetags.timeline import Next, entries
 from tenants.models import PartnerProfile, Program, ProgramMembership
 
 from .models import (
@@ -17,6 +19,7 @@ from .models import (
     IncentiveInvitation,
     IncentiveProgram,
     IncentiveProgramEnrollment,
+    IncentiveState,
 )
 
 
@@ -162,6 +165,9 @@ def enrollment_status_row(profile: PartnerProfile | None, rows: list[dict]) -> l
     for row in rows:
         if row["program"] != Program.INDIRECT_RESELLER:
             continue
+        # The enrollment and its history stay reachable after the agreement is accepted.
+        row["link_url"] = reverse("enrollment:enroll")
+        row["link_label"] = _("Enrollment status and history")
         if row.get("membership") is not None:
             if current.state == EnrollmentState.ACTIVE and current.activated_at:
                 row["note"] = _("Agreement accepted on %(date)s.") % {
@@ -174,15 +180,11 @@ def enrollment_status_row(profile: PartnerProfile | None, rows: list[dict]) -> l
             row["status_class"] = "pending"
             row["since"] = current.submitted_at
             row["promised_at"] = current.approval_promised_at
-            promise = approval_promise_text(current)
-            if current.approval_due_at:
-                row["note"] = _("Approval expected by %(date)s (up to 5 business days).") % {
-                    "date": date_format(current.approval_due_at, "DATE_FORMAT")
-                }
-            else:
-                row["note"] = _("Waiting for review by Partner Center staff (up to 5 business days).")
-            if promise:
-                row["note"] = f"{row['note']} {promise}"
+            # One date everywhere (R4): the promise of 5 business days after enrolling, not the policy's
+            # internal due time (which may be "now" under the immediate policy).
+            row["note"] = approval_promise_text(current) or _(
+                "Waiting for review by Partner Center staff (up to 5 business days)."
+            )
         elif state == EnrollmentState.APPROVED:
             row["status_label"] = _("Approved")
             row["status_class"] = "approved"
@@ -198,6 +200,73 @@ def enrollment_status_row(profile: PartnerProfile | None, rows: list[dict]) -> l
             row["status_class"] = "active"
             row["since"] = current.activated_at
     return rows
+
+
+def _transition_note(enrollment: Enrollment) -> dict:
+    """Human notes of the enrollment's transitions. The events' `reason` of "Enroll now" and "Accept and
+    continue" names the button that was clicked; the timeline says what it meant instead."""
+
+    def submitted(event) -> str:
+        email = (event.payload or {}).get("primaryContactEmail") or enrollment.primary_contact_email
+        return _("The approval email goes to the primary contact, %(email)s.") % {"email": email}
+
+    def approved(event) -> str:
+        return _("An email was sent to %(email)s. Next, accept the indirect reseller agreement.") % {
+            "email": enrollment.primary_contact_email
+        }
+
+    def rejected(event) -> str:
+        return _("Reason: %(reason)s") % {"reason": event.reason} if event.reason else ""
+
+    def activated(event) -> str:
+        return _(
+            "Your organization is now both a direct-bill partner and an indirect reseller. Indirect "
+            "providers now appears in the navigation."
+        )
+
+    return {
+        events.EventKind.ENROLLMENT_SUBMITTED.value: submitted,
+        events.EventKind.ENROLLMENT_APPROVED.value: approved,
+        events.EventKind.ENROLLMENT_REJECTED.value: rejected,
+        events.EventKind.ENROLLMENT_ACTIVATED.value: activated,
+    }
+
+
+def enrollment_timeline(enrollment: Enrollment | None, *, viewer_tenant_id=None, history=None):
+    """The enrollment drawn as a timeline: its events (from the one audit trail) with human notes, and what
+    is expected next and when. Returns `(entries, next)`; `next` is None when nothing is expected."""
+    if enrollment is None:
+        return [], None
+    if history is None:
+        history = enrollment_history(enrollment)
+    items = entries(history, viewer_tenant_id=viewer_tenant_id, notes=_transition_note(enrollment))
+    following = None
+    if enrollment.state == EnrollmentState.PENDING_APPROVAL:
+        if enrollment.is_past_promise:
+            following = Next(
+                _("Approval was expected by this date; Partner Center staff are still reviewing it"),
+                enrollment.approval_promised_at,
+                overdue=True,
+            )
+        elif enrollment.approval_promised_at is not None:
+            following = Next(_("Approval expected by"), enrollment.approval_promised_at)
+        else:
+            following = Next(_("Approval by Partner Center staff"))
+    elif enrollment.state == EnrollmentState.APPROVED:
+        following = Next(_("Accept the indirect reseller agreement on the Overview page"))
+    elif enrollment.state == EnrollmentState.REJECTED:
+        following = Next(_("You can enroll again"))
+    elif enrollment.state == EnrollmentState.ACTIVE:
+        invitation = (
+            IncentiveInvitation.objects.filter(enrollment=enrollment, state=IncentiveState.SCHEDULED)
+            .only("due_at")
+            .first()
+        )
+        if invitation is not None:
+            following = Next(
+                _("Invitation to the indirect reseller incentives expected by"), invitation.due_at
+            )
+    return items, following
 
 
 def approval_promise_text(enrollment: Enrollment) -> str:

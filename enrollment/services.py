@@ -12,10 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from partnercenter import clock, events, jobs
 from partnercenter.emails import email_send
@@ -233,8 +232,9 @@ def enrollment_approve(*, enrollment_id, actor: User | None = None, actor_label:
     email_send(
         kind="enrollment.approved",
         to=enrollment.primary_contact_email,
-        subject=_("Your indirect reseller enrollment is approved"),
-        body=render_to_string("enrollment/email/approved.txt", context),
+        subject=gettext_lazy("Your indirect reseller enrollment is approved"),
+        template="enrollment/email/approved.txt",
+        context=context,
         tenant=enrollment.partner.tenant,
         dedupe_key=f"enrollment.approved:{enrollment.pk}",
     )
@@ -275,11 +275,9 @@ def enrollment_reject(*, enrollment_id, actor: User | None, reason: str, actor_l
     email_send(
         kind="enrollment.rejected",
         to=enrollment.primary_contact_email,
-        subject=_("Your indirect reseller enrollment was not approved"),
-        body=render_to_string(
-            "enrollment/email/rejected.txt",
-            {"enrollment": enrollment, "enroll_url": _link("enrollment:enroll")},
-        ),
+        subject=gettext_lazy("Your indirect reseller enrollment was not approved"),
+        template="enrollment/email/rejected.txt",
+        context={"enrollment": enrollment, "enroll_url": _link("enrollment:enroll")},
         tenant=enrollment.partner.tenant,
         dedupe_key=f"enrollment.rejected:{enrollment.pk}",
     )
@@ -311,25 +309,39 @@ AGREEMENT_NOT_APPROVED_REASON = "enrollment.agreement_not_approved"
 AGREEMENT_ALREADY_ACCEPTED_REASON = "enrollment.agreement_already_accepted"
 
 
+def agreement_refusal(*, profile: PartnerProfile, user: User, enrollment=False) -> DomainError | None:
+    """Why `user` cannot accept the indirect reseller agreement for `profile` now, or None (R1, R5, R6).
+    `enrollment` is the approved or active one when the caller already holds it (locked); the service and
+    "Why can't I?" both ask this."""
+    try:
+        require_global_admin(user, tenant_id=profile.tenant_id)
+    except Forbidden as exc:
+        return exc
+    if enrollment is False:
+        enrollment = Enrollment.objects.filter(
+            partner=profile, state__in=[EnrollmentState.APPROVED, EnrollmentState.ACTIVE]
+        ).first()
+    if enrollment is None:
+        return Conflict(AGREEMENT_NOT_APPROVED, rule="R5", reason=AGREEMENT_NOT_APPROVED_REASON)
+    if enrollment.state == EnrollmentState.ACTIVE:
+        return Conflict(AGREEMENT_ALREADY_ACCEPTED, rule="R6", reason=AGREEMENT_ALREADY_ACCEPTED_REASON)
+    return None
+
+
 @transaction.atomic
 def enrollment_accept_agreement(*, profile: PartnerProfile, user: User) -> Enrollment:
     """ "Accept and continue" (R5): the enrollment becomes active, the partner joins the indirect reseller
     program (and so gains "Indirect providers", R8), and the incentive invitation is scheduled (R19)."""
-    require_global_admin(user)
-    if user.tenant_id != profile.tenant_id:
-        raise Forbidden(
-            _("Only a global admin of this tenant can do this."), rule="R1", reason="role.not_global_admin"
-        )
+    require_global_admin(user, tenant_id=profile.tenant_id)
     profile = PartnerProfile.objects.select_for_update().select_related("tenant").get(pk=profile.pk)
     enrollment = (
         Enrollment.objects.select_for_update()
         .filter(partner=profile, state__in=[EnrollmentState.APPROVED, EnrollmentState.ACTIVE])
         .first()
     )
-    if enrollment is None:
-        raise Conflict(AGREEMENT_NOT_APPROVED, rule="R5", reason=AGREEMENT_NOT_APPROVED_REASON)
-    if enrollment.state == EnrollmentState.ACTIVE:
-        raise Conflict(AGREEMENT_ALREADY_ACCEPTED, rule="R6", reason=AGREEMENT_ALREADY_ACCEPTED_REASON)
+    refusal = agreement_refusal(profile=profile, user=user, enrollment=enrollment)
+    if refusal is not None:
+        raise refusal
     from_state = enrollment.state
     now = clock.now()
     enrollment.activate(when=now, user=user)
@@ -391,11 +403,13 @@ def incentive_invitation_send(*, invitation_id, actor_label: str = "") -> bool:
     email_send(
         kind="incentive.invitation",
         to=invitation.email,
-        subject=_("Enroll in the indirect reseller incentives"),
-        body=render_to_string(
-            "enrollment/email/incentive_invitation.txt",
-            {"invitation": invitation, "profile": profile, "incentives_url": _link("enrollment:incentives")},
-        ),
+        subject=gettext_lazy("Enroll in the indirect reseller incentives"),
+        template="enrollment/email/incentive_invitation.txt",
+        context={
+            "invitation": invitation,
+            "profile": profile,
+            "incentives_url": _link("enrollment:incentives"),
+        },
         tenant=profile.tenant,
         dedupe_key=f"incentive.invitation:{invitation.pk}",
     )
@@ -503,22 +517,29 @@ def incentive_program_enroll(
 
 # --- Direct-bill incentive catalog --------------------------------------------------------------------
 
+# The catalog's texts are stored in English and shown in the reader's language (IncentiveProgram.label).
 DIRECT_BILL_INCENTIVES = [
     {
         "code": "csp-direct-bill-core",
-        "name": "CSP direct bill partner incentive (core)",
-        "description": "Earnings on eligible Microsoft 365, Dynamics 365 and Azure billed revenue you bill "
-        "to your direct customers.",
+        "name": gettext_noop("CSP direct bill partner incentive (core)"),
+        "description": gettext_noop(
+            "Earnings on eligible Microsoft 365, Dynamics 365 and Azure billed revenue you bill "
+            "to your direct customers."
+        ),
     },
     {
         "code": "csp-direct-bill-azure-growth",
-        "name": "Azure growth accelerator (direct bill)",
-        "description": "Additional earnings on Azure consumption growth of your direct-bill customers.",
+        "name": gettext_noop("Azure growth accelerator (direct bill)"),
+        "description": gettext_noop(
+            "Additional earnings on Azure consumption growth of your direct-bill customers."
+        ),
     },
     {
         "code": "csp-direct-bill-modern-work",
-        "name": "Modern Work new customer add-on (direct bill)",
-        "description": "Earnings for new Microsoft 365 seats sold to your direct-bill customers.",
+        "name": gettext_noop("Modern Work new customer add-on (direct bill)"),
+        "description": gettext_noop(
+            "Earnings for new Microsoft 365 seats sold to your direct-bill customers."
+        ),
     },
 ]
 

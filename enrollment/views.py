@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from partnercenter.errors import DomainError, Forbidden
 from tenants.models import Program
@@ -11,12 +14,14 @@ from tenants.selectors import programs_for
 
 from . import selectors, services
 from .forms import EnrollForm
+from .models import EnrollmentState
 
 
 @partner_required
 def enroll(request):
-    """The enrollment page: status and history, every reason the partner cannot enroll yet (R1–R3), the
-    partner details (R2), the no-rollback warning (R6) and "Enroll now"."""
+    """The enrollment page: status and history (a timeline that updates itself while approval is pending),
+    every reason the partner cannot enroll yet (R1–R3), the partner details (R2), the no-rollback warning
+    (R6) and "Enroll now"."""
     profile = request.partner_profile
     initial = {"primary_contact_email": profile.primary_contact_email}
     data = None
@@ -46,6 +51,22 @@ def enroll(request):
             return redirect("enrollment:enroll")
         messages.success(request, _("Your indirect reseller enrollment was submitted."))
         return redirect("enrollment:enroll")
+    context = _status_context(request, profile)
+    context.update({"profile": profile, "form": form})
+    return render(
+        request,
+        "enrollment/enroll.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _poll_seconds() -> float:
+    return float(getattr(settings, "ENROLLMENT_STATUS_POLL_SECONDS", 5))
+
+
+def _status_context(request, profile) -> dict:
+    """What the status card shows (the page and its live updates render the same partial)."""
     programs = programs_for(profile)
     eligibility = selectors.enrollment_eligibility(profile=profile, user=request.user, programs=programs)
     current = eligibility.current
@@ -53,21 +74,49 @@ def enroll(request):
         profile,
         [{"program": Program.INDIRECT_RESELLER, "membership": programs.get(Program.INDIRECT_RESELLER)}],
     )[0]
-    return render(
-        request,
-        "enrollment/enroll.html",
-        {
-            "profile": profile,
-            "current": current,
-            "status_row": status_row,
-            "history": selectors.enrollment_history(current),
-            "reasons": eligibility.reasons,
-            "reason_codes": eligibility.codes,
-            "can_enroll": eligibility.can_enroll,
-            "form": form,
-        },
-        status=400 if request.method == "POST" else 200,
+    history = selectors.enrollment_history(current)
+    timeline, following = selectors.enrollment_timeline(
+        current, viewer_tenant_id=request.user.tenant_id, history=history
     )
+    return {
+        "current": current,
+        "status_row": status_row,
+        "history": history,
+        "timeline": timeline,
+        "timeline_next": following,
+        "reasons": eligibility.reasons,
+        "reason_codes": eligibility.codes,
+        "can_enroll": eligibility.can_enroll,
+        # Only a pending enrollment changes without the partner doing anything (approval or rejection).
+        "live": current is not None and current.state == EnrollmentState.PENDING_APPROVAL,
+        "poll_ms": int(_poll_seconds() * 1000),
+    }
+
+
+@require_GET
+@partner_required
+def enroll_status(request):
+    """The enrollment's status for the page's live update (static/js/live_status.js): the state and the
+    status card rendered again. Scoped to the acting partner; changes nothing."""
+    profile = request.partner_profile
+    context = _status_context(request, profile)
+    context["profile"] = profile
+    current = context["current"]
+    state = current.state if current is not None else ""
+    label = context["status_row"].get("status_label") or (current.get_state_display() if current else "")
+    response = JsonResponse(
+        {
+            "state": state,
+            "status": str(label),
+            "announcement": _("Enrollment status: %(status)s") % {"status": label} if label else "",
+            "poll": context["live"],
+            # A rejection brings back the enrollment form: the whole page changes, not only the card.
+            "reload": state == EnrollmentState.REJECTED,
+            "html": render_to_string("enrollment/_status.html", context, request=request) if current else "",
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -81,7 +81,7 @@ class PartnerInvitationAdmin(EventHistoryMixin, FSMAdminMixin, admin.ModelAdmin)
         try:
             services.invitation_revoke(provider=obj.provider, invitation_id=obj.pk, user=request.user)
         except DomainError as exc:
-            self.message_user(request, exc.text, messages.ERROR)
+            self.message_user(request, exc.text_with_rule, messages.ERROR)
             return False
         self.message_user(
             request, _("Invitation revoked at %(when)s.") % {"when": clock.now()}, messages.SUCCESS

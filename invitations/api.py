@@ -108,7 +108,8 @@ InvitationSerializer = inline_serializer(
     "PartnerInvitation",
     {
         "id": serializers.CharField(),
-        # Empty while the invitation is a draft the provider has not sent yet (the page's two steps).
+        # Empty when the provider shared the link itself (Done on the draft page) instead of emailing it
+        # through the portal. Drafts are never stored, so every listed invitation was sent one way or the other.
         "email": serializers.EmailField(allow_blank=True),
         "status": serializers.ChoiceField(choices=PartnerInvitation.Status.values),
         "createdAt": serializers.DateTimeField(),

@@ -16,6 +16,15 @@ class InvitationsConfig(AppConfig):
 
         # The invitation email is stored without its link; each delivery carries a fresh one.
         emails.renderer(services.EMAIL_KIND)(links.email_renderer(PartnerInvitation))
+        # Ops: where this app stands in the admin and the names of its jobs and emails.
+        registry.register_admin_app(self.label, order=20)
+        registry.register_kind_labels(
+            jobs={links.EXPIRE_JOB: _("Expire an invitation")},
+            emails={
+                services.EMAIL_KIND: _("Partnership invitation"),
+                "partnership_accepted": _("Partnership accepted"),
+            },
+        )
 
         registry.register_nav(
             registry.NavEntry(
@@ -45,4 +54,12 @@ class InvitationsConfig(AppConfig):
             )
         )
         registry.register_overview_card(registry.OverviewCard("invitations/_overview_card.html", order=20))
+        from . import checklist
+
+        registry.register_checklist_step(
+            registry.ChecklistStep("provider", checklist.provider_step, order=30)
+        )
+        from . import explain as why
+
+        why.register()  # "Why can't I?" for this app's actions
         registry.register_demo(registry.DemoSeeder("invitations", demo.seed, order=30))

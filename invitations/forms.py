@@ -28,13 +28,17 @@ class DirectoryFilterForm(forms.Form):
 
 
 class DraftEmailForm(forms.Form):
-    """The invitation email: editable, but the personalized link must stay in the body."""
+    """The invitation email: editable, but the personalized link must stay in the body. The invitation
+    exists only once the provider selects Send or Done; until then the page's signed draft is all."""
 
     to = forms.EmailField(
         label=_("Reseller email address"),
-        required=True,
+        required=False,
         max_length=254,
-        help_text=_("Needed only to send through the portal."),
+        help_text=_(
+            "Needed only to send through the portal. If you send the email yourself, leave it empty and "
+            "select Done: the link works from then on."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "data-draft": "to"}),
     )
     subject = forms.CharField(
@@ -43,8 +47,9 @@ class DraftEmailForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 14, "data-draft": "body"})
     )
-    # The link must stay in the body: `links.check_draft` checks it (the same check for customer invitations).
-    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    # The signed draft (`links.draft_new`): the link's token travels here until Send or Done stores it.
+    # The link must stay in the body: `links.check_draft_text` checks it (the same for customer invitations).
+    draft = forms.CharField(widget=forms.HiddenInput, max_length=4000)
 
 
 INVITATION_STATUS_CHOICES = [("", _("All statuses")), *TokenInvitation.Status.choices]

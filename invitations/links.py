@@ -17,6 +17,13 @@ link (`scrub`); the renderer puts a fresh link in the message it sends (`persona
 Every link of an invitation works exactly while the invitation is pending: the state and the single-use
 accept live on the invitation, so its links are consumed or killed together.
 
+Nothing is pending until the inviter sends it. The draft email page does not create an invitation: it
+shows a link whose token travels signed in the page's form (`draft_new`, `draft_open`: the signed draft
+names the inviter, its tenant, the expiry shown in the text and the kind's choices, and is good for
+`DRAFT_MAX_AGE`). Only Done/Send stores the invitation, with that token's hash (`issue_from_draft`), so
+the link shown in the draft starts working then, and an abandoned draft leaves no row, no link and no
+job. A second Done of the same draft finds the invitation the first one stored and creates nothing.
+
 What only one kind knows (who may accept, partnerships, resellers of record, R12/R15/R16, the draft's
 wording) stays in that kind's services: `invitations.services` and `customers.services.invitations`.
 """
@@ -28,7 +35,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.core import signing
+from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +65,8 @@ DECLINED = "declined"
 REASON_NOT_PENDING = "invitation.not_pending"
 REASON_DRAFT_FOREIGN_LINK = "invitation.draft_foreign_link"
 REASON_DRAFT_LINK_MISSING = "invitation.draft_link_missing"
+REASON_DRAFT_INVALID = "invitation.draft_invalid"
+REASON_DRAFT_STALE = "invitation.draft_stale"
 CODE_NOT_PENDING = 4091
 CODE_BAD_DRAFT = 4001
 
@@ -103,19 +113,31 @@ def expiry_days() -> int:
 # --- issuing and reading links -------------------------------------------------------------------------
 
 
-def issue(model: type[TokenInvitation], *, user, payload: dict | None = None, **fields):
-    """Create a pending invitation of `model` with a fresh link; returns (invitation, clear token).
+def issue(
+    model: type[TokenInvitation],
+    *,
+    user,
+    payload: dict | None = None,
+    token: str = "",
+    expires_at: dt.datetime | None = None,
+    **fields,
+):
+    """Create a pending invitation of `model` with a fresh link (or the given draft's `token` and
+    `expires_at`); returns (invitation, clear token).
 
     Only the token's hash is stored. The expiry job is written in the same transaction (call this inside
     the kind's atomic service), and the kind's "created" event is recorded.
     """
     now = clock.now()
-    token, hashed = token_new()
+    if token:
+        hashed = token_hash(token)
+    else:
+        token, hashed = token_new()
     invitation = model.objects.create(
         token_hash=hashed,
         created_at=now,
         created_by=user,
-        expires_at=now + dt.timedelta(days=expiry_days()),
+        expires_at=expires_at or now + dt.timedelta(days=expiry_days()),
         **fields,
     )
     tenant = invitation.inviter.tenant
@@ -128,6 +150,103 @@ def issue(model: type[TokenInvitation], *, user, payload: dict | None = None, **
         payload={**(payload or {}), "expiresAt": invitation.expires_at.isoformat()},
     )
     return invitation, token
+
+
+# --- drafts: a link that works only once the inviter sends it -------------------------------------------
+
+DRAFT_MAX_AGE = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An unsent invitation: its link's token, the expiry its text announces and the kind's choices
+    (`fields`, JSON values). `signed` is what the draft page's form carries; nothing else keeps it."""
+
+    token: str
+    expires_at: dt.datetime
+    fields: dict
+    signed: str
+
+
+def _draft_salt(model: type[TokenInvitation]) -> str:
+    return f"invitations.draft:{model._meta.label_lower}"
+
+
+def draft_new(model: type[TokenInvitation], *, user, fields: dict | None = None) -> Draft:
+    """A new draft for `user`'s tenant: a fresh token, signed, stored nowhere (its link does not work yet)."""
+    now = clock.now()
+    token, _hashed = token_new()
+    expires_at = now + dt.timedelta(days=expiry_days())
+    data = {
+        "t": token,
+        "u": user.pk,
+        "n": str(user.tenant_id),
+        "c": now.isoformat(),
+        "x": expires_at.isoformat(),
+        "f": fields or {},
+    }
+    signed = signing.dumps(data, salt=_draft_salt(model), compress=True)
+    return Draft(token=token, expires_at=expires_at, fields=data["f"], signed=signed)
+
+
+def _bad_draft(reason: str) -> DomainError:
+    if reason == REASON_DRAFT_STALE:
+        message = _("This draft is too old to send. Start a new invitation.")
+    else:
+        message = _("This draft cannot be used. Start a new invitation.")
+    return DomainError(message, code=CODE_BAD_DRAFT, reason=reason)
+
+
+def draft_open(model: type[TokenInvitation], signed: str, *, user) -> Draft:
+    """The draft a form brought back, if it is intact, this user's (same user, same tenant) and recent."""
+    try:
+        data = signing.loads(signed or "", salt=_draft_salt(model))
+        created = dt.datetime.fromisoformat(data["c"])
+        expires_at = dt.datetime.fromisoformat(data["x"])
+        token, owner, tenant, fields = data["t"], data["u"], data["n"], data["f"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise _bad_draft(REASON_DRAFT_INVALID)
+    if owner != user.pk or tenant != str(user.tenant_id) or not isinstance(fields, dict):
+        raise _bad_draft(REASON_DRAFT_INVALID)
+    now = clock.now()
+    if now - created > DRAFT_MAX_AGE or expires_at <= now:
+        raise _bad_draft(REASON_DRAFT_STALE)
+    return Draft(token=str(token), expires_at=expires_at, fields=fields, signed=signed)
+
+
+def issue_from_draft(
+    model: type[TokenInvitation], draft: Draft, *, user, payload: dict | None = None, **fields
+):
+    """Done/Send: store the draft's invitation (pending; its link works from now on). Returns (invitation,
+    created); a draft already sent returns the invitation it made and False (a double click sends once).
+    Call inside the kind's atomic service, after checking that `user` may invite."""
+    hashed = token_hash(draft.token)
+    existing = model.objects.filter(token_hash=hashed).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            invitation, _token = issue(
+                model, user=user, payload=payload, token=draft.token, expires_at=draft.expires_at, **fields
+            )
+    except IntegrityError:
+        existing = model.objects.filter(token_hash=hashed).first()
+        if existing is None:
+            raise
+        return existing, False
+    return invitation, True
+
+
+def check_draft_text(model: type[TokenInvitation], *, token: str, body: str) -> str:
+    """The draft's text must still hold its link, unchanged. Returns the link."""
+    url = model.link_url(token)
+    if url not in (body or ""):
+        raise DomainError(
+            _("The invitation link must stay in the message, unchanged: %(url)s") % {"url": url},
+            code=CODE_BAD_DRAFT,
+            reason=REASON_DRAFT_LINK_MISSING,
+        )
+    return url
 
 
 def _extra_links(invitation: TokenInvitation):
@@ -356,14 +475,7 @@ def check_draft(invitation: TokenInvitation, *, token: str, body: str) -> str:
             code=CODE_BAD_DRAFT,
             reason=REASON_DRAFT_FOREIGN_LINK,
         )
-    url = type(invitation).link_url(token)
-    if url not in (body or ""):
-        raise DomainError(
-            _("The invitation link must stay in the message, unchanged: %(url)s") % {"url": url},
-            code=CODE_BAD_DRAFT,
-            reason=REASON_DRAFT_LINK_MISSING,
-        )
-    return url
+    return check_draft_text(type(invitation), token=token, body=body)
 
 
 # --- links at rest: placeholders in stored text, fresh links at delivery -------------------------------

@@ -18,9 +18,12 @@ SERVICES = {
 
 
 def provider_directory(*, q: str = "", region: str = "", service: str = "") -> QuerySet[PartnerProfile]:
-    """R9: every active indirect provider, with its region and services (one query per page)."""
+    """R9: every active indirect provider of the asking user's world (the real one, or the scenario
+    sandbox the request runs in: docs/scenarios.md), with its region and services (one query per page)."""
     qs = PartnerProfile.objects.filter(
-        programs__program=Program.INDIRECT_PROVIDER, programs__status=ProgramMembership.Status.ACTIVE
+        programs__program=Program.INDIRECT_PROVIDER,
+        programs__status=ProgramMembership.Status.ACTIVE,
+        tenant__scenario_key=clock.scenario_key(),
     ).select_related("tenant")
     if q:
         qs = qs.filter(Q(legal_name__icontains=q) | Q(tenant__display_name__icontains=q))

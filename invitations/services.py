@@ -6,9 +6,17 @@ once. The provider itself, customer tenants, partners not (yet) enrolled as indi
 users who are not global admins are refused with the reason. An invitation listed on a reseller's
 Indirect providers page (because it was sent to one of that tenant's addresses) can also be accepted
 from there, by the same rules.
+
+Nothing is pending until the provider sends it: "Request a reseller relationship" only drafts
+(`invitation_draft`, stored nowhere); Send or Done on the draft stores the invitation and makes its link
+work (`invitation_finish`). A pending invitation can be emailed again (`invitation_resend`) and its link
+copied again (`invitation_link_again`: a new link, the earlier ones keep working until the invitation
+ends).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,6 +68,11 @@ REASON_ALREADY_PARTNERS = "partnership.exists"
 REASON_NOT_FOUND = "invitation.not_found"
 REASON_PARTNERSHIP_NOT_FOUND = "partnership.not_found"
 REASON_PARTNERSHIP_REMOVED = "partnership.removed"
+REASON_SUBJECT_MISSING = "invitation.subject_missing"
+REASON_NOT_EMAILED = "invitation.not_emailed"
+REASON_RESENT_RECENTLY = "invitation.resent_recently"
+# A pending invitation is emailed again at most once in this time (a double click sends once).
+RESEND_INTERVAL_SECONDS = 60
 
 
 def enrollment_url() -> str:
@@ -252,13 +265,24 @@ def invitation_send(
     links.require_pending(invitation)
     if invitation.sent_at is not None:
         raise _not_pending(_("This invitation was already sent to %(email)s.") % {"email": invitation.email})
-    subject = (subject or "").strip()
-    if not subject:
-        raise InvalidInput(_("Enter a subject."))
-    if len(subject) > 255:
-        raise InvalidInput(_("A subject has at most 255 characters."))
+    subject = _clean_subject(subject)
     links.check_draft(invitation, token=token, body=body)
     to = _clean_recipient(provider=provider, to=to)
+    return _email(invitation=invitation, user=user, token=token, to=to, subject=subject, body=body)
+
+
+def _clean_subject(subject: str) -> str:
+    subject = (subject or "").strip()
+    if not subject:
+        raise InvalidInput(_("Enter a subject."), reason=REASON_SUBJECT_MISSING)
+    if len(subject) > 255:
+        raise InvalidInput(_("A subject has at most 255 characters."), reason=REASON_SUBJECT_MISSING)
+    return subject
+
+
+def _email(*, invitation: PartnerInvitation, user: User, token: str, to: str, subject: str, body: str):
+    """Email the invitation through the portal, once, and mark it sent."""
+    provider = invitation.provider
     # Stored with a placeholder for the link: each delivery puts a fresh link of this invitation in
     # the message it sends (`links.email_renderer`), so no row holds a usable one.
     subject = links.scrub(subject, invitation=invitation, token=token)
@@ -306,6 +330,134 @@ def invitation_create_and_send(
         body=body,
     )
     return PartnerInvitation.objects.get(pk=invitation.pk), token
+
+
+def invitation_draft(*, provider: PartnerProfile, user: User) -> tuple[PartnerInvitation, links.Draft]:
+    """ "Request a reseller relationship": a draft (an unsaved invitation and its signed draft) that
+    nothing stores; its link works only once the provider sends it (`invitation_finish`)."""
+    require_provider(profile=provider, user=user)
+    draft = links.draft_new(PartnerInvitation, user=user)
+    return _unsaved(provider=provider, user=user, draft=draft), draft
+
+
+def invitation_draft_open(*, provider: PartnerProfile, user: User, signed: str):
+    """The draft a posted form brought back: (unsaved invitation, draft), or the draft's refusal."""
+    require_provider(profile=provider, user=user)
+    draft = links.draft_open(PartnerInvitation, signed, user=user)
+    return _unsaved(provider=provider, user=user, draft=draft), draft
+
+
+def _unsaved(*, provider: PartnerProfile, user: User, draft: links.Draft) -> PartnerInvitation:
+    return PartnerInvitation(provider=provider, created_by=user, expires_at=draft.expires_at)
+
+
+@transaction.atomic
+def invitation_finish(
+    *, provider: PartnerProfile, user: User, draft: str, to: str, subject: str, body: str
+) -> tuple[PartnerInvitation, bool]:
+    """Send (with the reseller's address: emailed through the portal) or Done (without: the provider
+    shares the link itself) on the draft page. Only now is the invitation stored, pending, and the draft's
+    link works. Returns (invitation, created): the same draft posted again creates nothing."""
+    require_provider(profile=provider, user=user)
+    opened = links.draft_open(PartnerInvitation, draft, user=user)
+    subject = _clean_subject(subject)
+    links.check_draft_text(PartnerInvitation, token=opened.token, body=body)
+    to = _clean_recipient(provider=provider, to=to) if (to or "").strip() else ""
+    invitation, created = links.issue_from_draft(
+        PartnerInvitation,
+        opened,
+        user=user,
+        provider=provider,
+        payload={"delivery": "email" if to else "link"},
+    )
+    if not created:
+        return invitation, False
+    if to:
+        _email(invitation=invitation, user=user, token=opened.token, to=to, subject=subject, body=body)
+    else:
+        invitation.subject = links.scrub(subject, invitation=invitation, token=opened.token)
+        invitation.sent_at = clock.now()
+        invitation.save(update_fields=["subject", "sent_at"])
+    return invitation, True
+
+
+def _pending_of_provider(*, provider: PartnerProfile, invitation_id: int, user: User) -> PartnerInvitation:
+    require_provider(profile=provider, user=user)
+    invitation = _locked_provider_invitation(invitation_id=invitation_id, provider=provider)
+    links.require_pending(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_link_again(*, provider: PartnerProfile, invitation_id: int, user: User) -> str:
+    """ "Copy link again" on a pending invitation: only the hashes of its links are stored, so this issues
+    one more link for the same invitation (returned once, clear) and the earlier links keep working until
+    the invitation is accepted, declined, revoked or expires."""
+    invitation = _pending_of_provider(provider=provider, invitation_id=invitation_id, user=user)
+    token = links.link_add(invitation)
+    events.record(
+        EventKind.PARTNER_INVITATION_LINK_ISSUED, tenant=provider.tenant, actor=user, obj=invitation
+    )
+    return token
+
+
+def _recently_emailed(invitation) -> bool:
+    since = clock.now() - dt.timedelta(seconds=RESEND_INTERVAL_SECONDS)
+    return SentEmail.objects.filter(
+        object_type=invitation._meta.label_lower, object_id=str(invitation.pk), created_at__gt=since
+    ).exists()
+
+
+@transaction.atomic
+def invitation_resend(*, provider: PartnerProfile, invitation_id: int, user: User) -> SentEmail:
+    """ "Resend" on a pending invitation emailed through the portal: the same email again, through the
+    outbox, to the same address; its delivery carries a fresh link (`links.email_renderer`)."""
+    invitation = _pending_of_provider(provider=provider, invitation_id=invitation_id, user=user)
+    if not invitation.email:
+        raise Conflict(
+            _("This invitation was not emailed through the portal. Copy its link again instead."),
+            code=CODE_NOT_PENDING,
+            reason=REASON_NOT_EMAILED,
+        )
+    if _recently_emailed(invitation):
+        raise Conflict(
+            _("This invitation was emailed less than a minute ago. Wait a moment before sending it again."),
+            code=CODE_NOT_PENDING,
+            reason=REASON_RESENT_RECENTLY,
+        )
+    emails_so_far = SentEmail.objects.filter(
+        object_type=invitation._meta.label_lower, object_id=str(invitation.pk)
+    )
+    last = emails_so_far.order_by("-created_at", "-pk").first()
+    if last is not None:
+        subject, body = last.subject, last.body  # as stored: the link is a placeholder
+    else:  # emailed before emails were kept: the default text, with the placeholder for the link
+        placeholder_token = "link"
+        subject, body = email_draft(invitation=invitation, token=placeholder_token)
+        body = body.replace(invitation_url(placeholder_token), links.LINK_PLACEHOLDER)
+    email = email_send(
+        kind=EMAIL_KIND,
+        to=invitation.email,
+        subject=subject,
+        body=body,
+        tenant=provider.tenant,
+        dedupe_key=f"partner-invitation:{invitation.pk}:{emails_so_far.count() + 1}",
+        obj=invitation,
+    )
+    if email is None:
+        raise Conflict(
+            _("This invitation was emailed less than a minute ago. Wait a moment before sending it again."),
+            code=CODE_NOT_PENDING,
+            reason=REASON_RESENT_RECENTLY,
+        )
+    events.record(
+        EventKind.PARTNER_INVITATION_RESENT,
+        tenant=provider.tenant,
+        actor=user,
+        obj=invitation,
+        payload={"to": invitation.email},
+    )
+    return email
 
 
 @transaction.atomic
@@ -372,17 +524,21 @@ def _accept(*, invitation: PartnerInvitation, user: User) -> Partnership:
     email_send(
         kind="partnership_accepted",
         to=provider.primary_contact_email,
-        subject=gettext("%(reseller)s accepted your reseller relationship request")
-        % {"reseller": reseller.legal_name},
-        body=gettext(
-            "%(reseller)s (MPN ID %(mpn)s) accepted your invitation. It now appears in your Indirect "
-            "resellers list:\n%(url)s\n"
-        )
-        % {
-            "reseller": reseller.legal_name,
-            "mpn": reseller.mpn_id,
-            "url": settings.PORTAL_BASE_URL + reverse("invitations:indirect_resellers"),
-        },
+        subject=lambda: (
+            gettext("%(reseller)s accepted your reseller relationship request")
+            % {"reseller": reseller.legal_name}
+        ),
+        body=lambda: (
+            gettext(
+                "%(reseller)s (MPN ID %(mpn)s) accepted your invitation. It now appears in your Indirect "
+                "resellers list:\n%(url)s\n"
+            )
+            % {
+                "reseller": reseller.legal_name,
+                "mpn": reseller.mpn_id,
+                "url": settings.PORTAL_BASE_URL + reverse("invitations:indirect_resellers"),
+            }
+        ),
         tenant=provider.tenant,
         dedupe_key=f"partnership-accepted:{partnership.pk}",
     )

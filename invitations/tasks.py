@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from partnercenter.celery import app
+from partnercenter.celery import every
 
 from . import links  # noqa: F401 - registers the expiry job handler
 
@@ -22,15 +22,4 @@ def expire_due_invitations() -> int:
 EXPIRY_SWEEP_SECONDS = float(getattr(settings, "INVITATION_EXPIRY_SWEEP_SECONDS", 3600.0))
 
 
-def _schedule_expiry_sweep(sender=None, **kwargs):
-    (sender or app).add_periodic_task(
-        EXPIRY_SWEEP_SECONDS, app.signature("invitations.expire_due"), name="expire invitations"
-    )
-
-
-# This module is imported from AppConfig.ready(); in a worker or beat process that can happen after the
-# Celery app was finalized, when on_after_finalize has already fired: then add the entry directly.
-if app.finalized:
-    _schedule_expiry_sweep(app)
-else:
-    app.on_after_finalize.connect(_schedule_expiry_sweep, weak=False)
+every(EXPIRY_SWEEP_SECONDS, "invitations.expire_due", name="expire invitations")

@@ -23,6 +23,14 @@ urlpatterns = [
     path(
         "indirect-resellers/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
+    path(
+        "indirect-resellers/invitations/<int:pk>/link/",
+        views.invitation_link_again,
+        name="invitation_link_again",
+    ),
+    path(
+        "indirect-resellers/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"
+    ),
     path("indirect-resellers/<int:pk>/remove/", views.partnership_remove, name="partnership_remove"),
     path("invitations/partner/<str:token>/", views.partner_link, name="partner_link"),
 ]

@@ -3,7 +3,6 @@ invitation email, and the invitation link pages (R1, R10)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import wraps
 from urllib.parse import quote, urlencode
 
@@ -28,8 +27,6 @@ from .forms import DirectoryFilterForm, DraftEmailForm, InvitationFilterForm
 from .link_pages import link_headers, link_problem
 from .models import PartnerInvitation, invitation_url
 
-# The ids of the drafts this browser just created (never their links: a live token is stored nowhere).
-SESSION_DRAFTS = "invitations.partner_drafts"
 DIRECTORY_PAGE_SIZE = 10
 LIST_PAGE_SIZE = 20
 
@@ -191,147 +188,181 @@ def invitation_list(request):
     )
 
 
-def _remember_draft(request, invitation_id: int) -> None:
-    drafts = [pk for pk in request.session.get(SESSION_DRAFTS, []) if pk != invitation_id]
-    request.session[SESSION_DRAFTS] = [*drafts, invitation_id][-20:]  # only the most recent drafts
-
-
-RECENT_DRAFT = dt.timedelta(minutes=5)
-
-
-def _recent_unsent_draft(request) -> int | None:
-    drafts = request.session.get(SESSION_DRAFTS, [])
-    if not drafts:
-        return None
-    recent = (
-        selectors.invitations_of(request.partner_profile, status=PartnerInvitation.Status.PENDING)
-        .filter(
-            pk__in=[pk for pk in drafts if isinstance(pk, int)],
-            sent_at__isnull=True,
-            created_by=request.user,
-            created_at__gte=clock.now() - RECENT_DRAFT,
-        )
-        .order_by("-created_at")
-        .first()
+def _draft_page(request, invitation, draft, form, *, status=200):
+    data = form.data if form.is_bound else form.initial
+    subject, body = data.get("subject", ""), data.get("body", "")
+    to = data.get("to", "") or ""
+    mailto = f"mailto:{quote(to)}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+    return render(
+        request,
+        "invitations/invitation_draft.html",
+        {"invitation": invitation, "url": invitation_url(draft.token), "form": form, "mailto": mailto},
+        status=status,
     )
-    return recent.pk if recent is not None else None
-
-
-@require_POST
-@provider_required
-def request_relationship(request):
-    """Request a reseller relationship: a new invitation and its draft email. A double click (or a second
-    tab) within a few minutes reopens the unsent draft just created instead of making another one."""
-    recent = _recent_unsent_draft(request)
-    if recent is not None:
-        return redirect("invitations:invitation_draft", pk=recent)
-    try:
-        invitation, _token = services.invitation_create(provider=request.partner_profile, user=request.user)
-    except DomainError as exc:
-        raise PermissionDenied(exc.text)
-    _remember_draft(request, invitation.pk)
-    return redirect("invitations:invitation_draft", pk=invitation.pk)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @provider_required
-def invitation_draft(request, pk: int):
+def request_relationship(request):
+    """Request a reseller relationship: the draft email with its personalized link. Nothing is stored
+    until Send or Done (the form carries the signed draft), so an abandoned draft leaves nothing behind
+    and its link never works; a double click on Send sends once."""
     profile = request.partner_profile
-    invitation = selectors.invitation_of(profile, pk)
-    if invitation is None:
-        raise Http404
-    now = clock.now()
-    status = invitation.effective_status(now)
-    editable = (
-        status == PartnerInvitation.Status.PENDING
-        and invitation.sent_at is None
-        and request.user.role in services.INVITER_ROLES
-    )
-    # The page shows a link of its own, issued now: links are never kept anywhere to be shown again
-    # (a posted draft brings its link back in the form; every link of the invitation works while pending).
-    token = ""
-    if request.method == "POST":
-        token = request.POST.get("token", "")
-        if not links.token_matches(invitation, token):
-            token = ""
-    if editable and not token:
-        token = links.link_add(invitation)
-    url = invitation_url(token) if token else ""
-    if request.method == "POST":
-        if not editable:
-            messages.error(request, _("This invitation can no longer be sent."))
-            return redirect("invitations:invitation_draft", pk=invitation.pk)
-        form = DraftEmailForm(request.POST)
-        if form.is_valid():
+    signed = request.POST.get("draft", "") if request.method == "POST" else ""
+    try:
+        if not signed:
+            invitation, draft = services.invitation_draft(provider=profile, user=request.user)
+        else:
+            invitation, draft = services.invitation_draft_open(
+                provider=profile, user=request.user, signed=signed
+            )
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+        return redirect("invitations:request_relationship")
+    if not signed:
+        subject, body = services.email_draft(invitation=invitation, token=draft.token)
+        form = DraftEmailForm(initial={"subject": subject, "body": body, "draft": draft.signed})
+        return _draft_page(request, invitation, draft, form)
+    form = DraftEmailForm(request.POST)
+    if form.is_valid():
+        to = form.cleaned_data["to"]
+        if request.POST.get("action") == "send" and not to:
+            form.add_error("to", _("Enter the reseller's email address to send the invitation."))
+        else:
             try:
-                services.invitation_send(
+                invitation, created = services.invitation_finish(
                     provider=profile,
-                    invitation_id=invitation.pk,
                     user=request.user,
-                    token=form.cleaned_data["token"],
-                    to=form.cleaned_data["to"],
+                    draft=signed,
+                    to=to,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
                 )
             except DomainError as exc:
-                on_body = exc.reason == links.REASON_DRAFT_LINK_MISSING
-                form.add_error("body" if on_body else None, exc.text)
+                field = {
+                    links.REASON_DRAFT_LINK_MISSING: "body",
+                    services.REASON_OWN_INVITATION: "to",
+                    services.REASON_SUBJECT_MISSING: "subject",
+                }.get(exc.reason)
+                form.add_error(field, exc.text)
             else:
-                messages.success(
-                    request, _("The invitation was sent to %(email)s.") % {"email": form.cleaned_data["to"]}
-                )
+                if not created:
+                    messages.info(request, _("This invitation was already sent."))
+                elif to:
+                    messages.success(request, _("The invitation was sent to %(email)s.") % {"email": to})
+                else:
+                    messages.success(
+                        request, _("The invitation is ready: its link works now. Send it to the reseller.")
+                    )
                 return redirect("invitations:invitation_draft", pk=invitation.pk)
-        subject, body = form.data.get("subject", ""), form.data.get("body", "")
-    else:
-        subject, body = services.email_draft(invitation=invitation, token=token) if token else ("", "")
-        form = DraftEmailForm(initial={"subject": subject, "body": body, "token": token})
-    mailto = "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote) if token else ""
+    return _draft_page(request, invitation, draft, form, status=400)
+
+
+def _own_invitation(request, pk: int) -> PartnerInvitation:
+    invitation = selectors.invitation_of(request.partner_profile, pk)
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+@provider_required
+def invitation_draft(request, pk: int):
+    """One invitation: its status, who it was sent to, its history, and what can be done while it is
+    pending (copy its link again, send its email again, revoke it)."""
+    invitation = _own_invitation(request, pk)
+    status = invitation.effective_status(clock.now())
     return render(
         request,
-        "invitations/invitation_draft.html",
+        "invitations/invitation_detail.html",
         {
             "invitation": invitation,
             "status": status,
-            "url": url,
-            "form": form,
-            "editable": editable,
-            "mailto": mailto,
             "can_invite": request.user.role in services.INVITER_ROLES,
             "history": events.for_object(invitation),
         },
     )
 
 
-@require_POST
-@provider_required
-def invitation_new_link(request, pk: int):
-    try:
-        services.invitation_new_link(provider=request.partner_profile, invitation_id=pk, user=request.user)
-    except Forbidden:
-        raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
-    except DomainError as exc:
-        if exc.reason == services.REASON_NOT_FOUND:
-            raise Http404(exc.text)
-        messages.error(request, exc.text)
-    else:
-        messages.info(request, _("A new link was created; the previous link no longer works."))
+def _link_page(request, invitation, token: str, *, replaced: bool = False):
+    return render(
+        request,
+        "invitations/invitation_link.html",
+        {"invitation": invitation, "url": invitation_url(token), "replaced": replaced},
+    )
+
+
+def _refused(request, exc: DomainError, pk: int):
+    if isinstance(exc, Forbidden):
+        raise exc  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
+    if exc.reason == services.REASON_NOT_FOUND:
+        raise Http404(exc.text)
+    messages.error(request, exc.text)
     return redirect("invitations:invitation_draft", pk=pk)
 
 
+@never_cache
 @require_POST
 @provider_required
+def invitation_link_again(request, pk: int):
+    """Copy link again: a new link of the same pending invitation, shown once on this page."""
+    try:
+        token = services.invitation_link_again(
+            provider=request.partner_profile, invitation_id=pk, user=request.user
+        )
+    except DomainError as exc:
+        return _refused(request, exc, pk)
+    return _link_page(request, _own_invitation(request, pk), token)
+
+
+@require_POST
+@provider_required
+def invitation_resend(request, pk: int):
+    try:
+        email = services.invitation_resend(
+            provider=request.partner_profile, invitation_id=pk, user=request.user
+        )
+    except DomainError as exc:
+        return _refused(request, exc, pk)
+    messages.success(request, _("The invitation was sent again to %(email)s.") % {"email": email.to})
+    return redirect("invitations:invitation_draft", pk=pk)
+
+
+@never_cache
+@require_POST
+@provider_required
+def invitation_new_link(request, pk: int):
+    """Replace the link of a pending invitation that was never emailed: every earlier link stops working."""
+    try:
+        token = services.invitation_new_link(
+            provider=request.partner_profile, invitation_id=pk, user=request.user
+        )
+    except DomainError as exc:
+        return _refused(request, exc, pk)
+    return _link_page(request, _own_invitation(request, pk), token, replaced=True)
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
 def invitation_revoke(request, pk: int):
+    """GET asks for confirmation (works without JavaScript); POST revokes."""
+    invitation = _own_invitation(request, pk)
+    if request.method == "GET":
+        services.require_provider(profile=request.partner_profile, user=request.user)
+        return render(
+            request,
+            "invitations/invitation_revoke.html",
+            {"invitation": invitation, "status": invitation.effective_status(clock.now())},
+        )
     try:
         services.invitation_revoke(provider=request.partner_profile, invitation_id=pk, user=request.user)
-    except Forbidden:
-        raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
     except DomainError as exc:
-        if exc.reason == services.REASON_NOT_FOUND:
-            raise Http404(exc.text)
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("The invitation was revoked; its link no longer works."))
+        return _refused(request, exc, pk)
+    messages.success(request, _("The invitation was revoked; its link no longer works."))
     return redirect("invitations:invitation_list")
 
 

@@ -17,28 +17,35 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from . import paging
-from .errors import DomainError
+from .errors import ERROR_SOURCE, DomainError, error_body
 
 log = logging.getLogger(__name__)
 
 
-# SPEC §6's error body, declared once for the OpenAPI document: every operation's error answers use it.
+# SPEC §6's error body (the real Partner Center error: code, description, data, source; plus `reason`),
+# declared once for the OpenAPI document: every operation's error answers use it.
 ERROR_BODY = inline_serializer(
     "Error",
     {
-        "code": serializers.IntegerField(),
+        "code": serializers.IntegerField(
+            help_text="Partner Center's error code where it has one, else the HTTP status"
+        ),
         "description": serializers.CharField(),
-        "data": serializers.ListField(),
+        "data": serializers.ListField(help_text="Details: field errors, eligibility reasons, ids"),
+        "source": serializers.ChoiceField(choices=[ERROR_SOURCE], help_text="The service that answered"),
+        "reason": serializers.CharField(
+            help_text="The portal's machine-readable reason, e.g. `input.invalid` (an extension)"
+        ),
     },
 )
 
 
-def error_body(code: int, description: str, data: list | None = None) -> dict:
-    return {"code": code, "description": str(description), "data": list(data) if data else []}
-
-
-def error_response(code: int, description: str, http_status: int, data: list | None = None) -> Response:
-    return Response(error_body(code, description, data), status=http_status)
+def error_response(
+    code: int, description: str, http_status: int, data: list | None = None, *, reason: str = ""
+) -> Response:
+    return Response(
+        error_body(code, description, data, reason=reason, status=http_status), status=http_status
+    )
 
 
 def _messages(value) -> list[str]:
@@ -71,15 +78,17 @@ def _validation_response(detail) -> Response:
         + " ".join(item["messages"])
         for item in data
     )
-    return error_response(400, description or _("The request is not valid."), 400, _plain(data))
+    return error_response(
+        400, description or _("The request is not valid."), 400, _plain(data), reason="input.invalid"
+    )
 
 
 def exception_handler(exc, context):
-    """Render every error as `{"code", "description", "data"}` with the HTTP status. Never a traceback:
-    an unexpected error is logged and answers 500 with the same body."""
+    """Render every error as `{"code", "description", "data", "source", "reason"}` with the HTTP status.
+    Never a traceback: an unexpected error is logged and answers 500 with the same body."""
     set_rollback()
     if isinstance(exc, DomainError):
-        return error_response(exc.code, exc.text, exc.status, _plain(exc.data))
+        return error_response(exc.code, exc.text_with_rule, exc.status, _plain(exc.data), reason=exc.reason)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return _validation_response(detail)
@@ -97,7 +106,8 @@ def exception_handler(exc, context):
             headers["Retry-After"] = str(int(exc.wait))
         detail = exc.detail
         description = " ".join(_messages(detail)) if not isinstance(detail, str) else detail
-        return Response(error_body(exc.status_code, description), status=exc.status_code, headers=headers)
+        body = error_body(exc.status_code, description, reason=exc.default_code, status=exc.status_code)
+        return Response(body, status=exc.status_code, headers=headers)
     if settings.DEBUG:
         return None  # the debug page with the traceback, for developers
     log.error("unhandled API error in %s", type(context.get("view")).__name__, exc_info=exc)

@@ -26,8 +26,10 @@ def _ref_name(ref: str) -> str:
 
 def type_label(schema: dict | None) -> str:
     """A short, readable type: `string (email)`, `array of Program`, `one of active, removed`."""
-    if not schema:
+    if schema is None:
         return ""
+    if not schema:
+        return "any"
     if "$ref" in schema:
         return _ref_name(schema["$ref"])
     if "allOf" in schema and len(schema["allOf"]) == 1:

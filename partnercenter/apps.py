@@ -8,4 +8,10 @@ class PartnerCenterConfig(AppConfig):
 
     def ready(self):
         # The job runner's Celery tasks, registered by name before anything publishes a job.
-        from . import tasks  # noqa: F401
+        from . import registry, tasks  # noqa: F401
+        from .admin import emails_panel, jobs_panel
+
+        # The ops landing (admin index): failed or stuck jobs and emails, after the apps' business queues.
+        registry.register_ops_section(registry.OpsSection("partnercenter.jobs", jobs_panel, order=80))
+        registry.register_ops_section(registry.OpsSection("partnercenter.emails", emails_panel, order=90))
+        registry.register_admin_app(self.label, order=40)

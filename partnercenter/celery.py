@@ -25,3 +25,17 @@ def _setup_periodic_tasks(sender, **kwargs):
         sender.signature("partnercenter.sweep_outbox"),
         name="sweep the email outbox",
     )
+
+
+def every(seconds: float, task: str, *, name: str) -> None:
+    """Add a beat entry: `task` every `seconds`. An app calls it from a module its AppConfig.ready()
+    imports; in a worker or beat process that can happen after the app was finalized (when
+    on_after_finalize has fired already): then the entry is added at once."""
+
+    def add(sender=None, **kwargs):
+        (sender or app).add_periodic_task(float(seconds), app.signature(task), name=name)
+
+    if app.finalized:
+        add(app)
+    else:
+        app.on_after_finalize.connect(add, weak=False)

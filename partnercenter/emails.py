@@ -24,6 +24,12 @@ placeholder and a reference to its object (`obj=`), and its app registers a rend
 body to send (it issues a fresh link for that object); the result goes to the server only, never into the
 row, a log line or the admin. A renderer raises `Undeliverable` when the email must not go out any more
 (its invitation was accepted, revoked or expired): the row is then marked cancelled.
+
+Every email is written in its recipient's language (`recipient_language`): the language the user with
+that address chose, else `settings.LANGUAGE_CODE` -- never the language of whoever caused it (an ops
+screen in Korean, a job with none). `email_send` takes a lazy or callable subject and a template (or a
+callable body) and renders them under `translation.override` of that language; a renderer runs under it
+at every attempt too.
 """
 
 from __future__ import annotations
@@ -33,8 +39,11 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from . import clock, jobs
 from .models import SentEmail
@@ -66,10 +75,38 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
+def recipient_language(to: str) -> str:
+    """The language an email to `to` is written in: the language chosen by the user with that address
+    (`User.language`), else the portal's default language."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    address = (to or "").strip()
+    chosen = ""
+    if address:
+        User = get_user_model()
+        if any(f.name == "language" for f in User._meta.get_fields()):
+            chosen = (
+                User.objects.filter(email__iexact=address, is_active=True)
+                .exclude(language="")
+                .values_list("language", flat=True)
+                .first()
+            ) or ""
+    return chosen if chosen in languages else settings.LANGUAGE_CODE
+
+
 def rendered(email: SentEmail) -> tuple[str, str]:
-    """What an attempt sends: the stored text, or what the kind's renderer builds from it."""
+    """What an attempt sends: the stored text, or what the kind's renderer builds from it (in the
+    recipient's language)."""
     render = _RENDERERS.get(email.kind)
-    return render(email) if render is not None else (email.subject, email.body)
+    if render is None:
+        return email.subject, email.body
+    with translation.override(recipient_language(email.to)):
+        return render(email)
+
+
+def _text(value) -> str:
+    """A subject or body given as text, lazy text or a callable that builds it, as text (called under
+    the recipient's language)."""
+    return str(value() if callable(value) else value)
 
 
 def _one_line(text) -> str:
@@ -80,13 +117,19 @@ def email_send(
     *,
     kind: str,
     to: str,
-    subject: str,
-    body: str,
+    subject,
+    body=None,
+    template: str | None = None,
+    context: dict | None = None,
     tenant=None,
     dedupe_key: str | None = None,
     obj: models.Model | None = None,
 ) -> SentEmail | None:
     """Record an email for delivery once the surrounding transaction commits.
+
+    The text is written in the recipient's language: `subject` is text, lazy text (gettext_lazy) or a
+    callable returning it; the body is `template` rendered with `context`, or `body` (text, lazy text or
+    a callable). Both are evaluated under `translation.override(recipient_language(to))`.
 
     With a `dedupe_key`, a second call for the same key is a no-op and returns None: that is what makes
     a job delivered twice send one email. Two concurrent calls are settled by the unique index: the
@@ -95,20 +138,27 @@ def email_send(
     dedupe_key = dedupe_key or None
     if dedupe_key and SentEmail.objects.filter(dedupe_key=dedupe_key).exists():
         return None
+    if (template is None) == (body is None):
+        raise TypeError("email_send takes either a body or a template")
+    to = (to or "").strip()
+    with translation.override(recipient_language(to)):
+        subject = _one_line(_text(subject))[:255]
+        body = render_to_string(template, context or {}) if template is not None else _text(body)
     now = clock.now()
     try:
         with transaction.atomic():
             email = SentEmail.objects.create(
                 kind=kind,
                 tenant=tenant,
-                to=(to or "").strip(),
-                subject=_one_line(subject)[:255],
-                body=str(body),
+                to=to,
+                subject=subject,
+                body=body,
                 object_type=obj._meta.label_lower if obj is not None else "",
                 object_id=str(obj.pk) if obj is not None else "",
                 dedupe_key=dedupe_key,
                 created_at=now,
-                next_attempt_at=now,
+                # Delivery runs on the real clock (a scenario's email is due now, not in its future).
+                next_attempt_at=clock.real_now(),
             )
     except IntegrityError:
         if dedupe_key and SentEmail.objects.filter(dedupe_key=dedupe_key).exists():
@@ -141,8 +191,7 @@ def _claim(email_id: int, *, now: dt.datetime) -> int | None:
 
 def deliver(email_id: int) -> bool:
     """One delivery attempt of a due email (see the module doc). True when the server accepted it."""
-    now = clock.now()
-    attempt = _claim(email_id, now=now)
+    attempt = _claim(email_id, now=clock.real_now())
     if attempt is None:
         return False
     email = SentEmail.objects.get(pk=email_id)
@@ -167,7 +216,7 @@ def deliver(email_id: int) -> bool:
                 status=S.RETRYING,
                 error=error,
                 claimed_at=None,
-                next_attempt_at=clock.now() + jobs.backoff(attempt),
+                next_attempt_at=clock.real_now() + jobs.backoff(attempt),
             )
         return False
     ours.update(status=S.SENT, sent_at=clock.now(), error="", claimed_at=None, next_attempt_at=None)
@@ -176,7 +225,7 @@ def deliver(email_id: int) -> bool:
 
 def recover_interrupted() -> int:
     """Put back in line the rows whose attempt a crash interrupted (claimed longer ago than the lease)."""
-    now = clock.now()
+    now = clock.real_now()
     return SentEmail.objects.filter(status=S.SENDING, claimed_at__lt=now - lease()).update(
         status=S.RETRYING,
         claimed_at=None,
@@ -190,7 +239,7 @@ def sweep_outbox() -> int:
     the server accepted."""
     recover_interrupted()
     sent = 0
-    due = SentEmail.objects.filter(status__in=WAITING, next_attempt_at__lte=clock.now()).order_by(
+    due = SentEmail.objects.filter(status__in=WAITING, next_attempt_at__lte=clock.real_now()).order_by(
         "next_attempt_at", "id"
     )
     for email_id in list(due.values_list("id", flat=True)[:SWEEP_BATCH]):
@@ -204,7 +253,7 @@ def email_resend(*, email: SentEmail) -> bool:
     requeued = (
         SentEmail.objects.filter(pk=email.pk)
         .exclude(status=S.SENDING)
-        .update(status=S.QUEUED, error="", attempts=0, claimed_at=None, next_attempt_at=clock.now())
+        .update(status=S.QUEUED, error="", attempts=0, claimed_at=None, next_attempt_at=clock.real_now())
     )
     if requeued:
         transaction.on_commit(lambda: publish(email.pk))

@@ -1,4 +1,5 @@
-"""One domain error type. Services raise it; pages show `text`, the API renders SPEC §6's body.
+"""One domain error type. Services raise it; pages show `text`, the API renders SPEC §6's body
+(`error_body`, the one place that body is built).
 
 Every refusal carries a machine-readable `reason` (a dotted name such as `invitation.expired`) next to
 its translated message: callers branch on `reason` (or the API `code`), never on the message text, which
@@ -39,6 +40,12 @@ class DomainError(Exception):
 
     @property
     def text(self) -> str:
+        """What a page shows: the refusal in plain words (no rule number; the rule stays in `rule`)."""
+        return str(self.message)
+
+    @property
+    def text_with_rule(self) -> str:
+        """The refusal naming its rule, for the API's description and for ops in the admin."""
         return f"{self.message} ({self.rule})" if self.rule else str(self.message)
 
 
@@ -74,3 +81,38 @@ class Conflict(DomainError):
         self, message: str | Promise, *, code: int = 409, rule: str = "", data=None, reason: str = "conflict"
     ) -> None:
         super().__init__(message, code=code, status=409, rule=rule, data=data, reason=reason)
+
+
+# The real Partner Center error body (error-codes: "code", "description", "data", "source") plus the
+# portal's `reason` (docs/api.md). `source` is the service that answered; every answer of this portal comes
+# from its API front door, which Partner Center's own error examples name "PartnerFD".
+ERROR_SOURCE = "PartnerFD"
+
+# A body's `reason` when the error carries none: by HTTP status.
+STATUS_REASONS = {
+    400: "input.invalid",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    410: "gone",
+    415: "unsupported_media_type",
+    429: "throttled",
+    500: "server_error",
+}
+
+
+def error_body(
+    code: int, description, data: list | None = None, *, reason: str = "", status: int | None = None
+) -> dict:
+    """SPEC §6's error body: `{"code", "description", "data", "source", "reason"}`. `reason` is the
+    machine-readable refusal name (a DomainError's), else one derived from the HTTP status."""
+    return {
+        "code": code,
+        "description": str(description),
+        "data": list(data) if data else [],
+        "source": ERROR_SOURCE,
+        "reason": reason or STATUS_REASONS.get(status or code, "error"),
+    }

@@ -49,6 +49,8 @@ class EventKind(models.TextChoices):
     PARTNER_INVITATION_CREATED = "partner_invitation.created", _("Invitation created")
     PARTNER_INVITATION_SENT = "partner_invitation.sent", _("Invitation email sent")
     PARTNER_INVITATION_LINK_REPLACED = "partner_invitation.link_replaced", _("Link replaced")
+    PARTNER_INVITATION_LINK_ISSUED = "partner_invitation.link_issued", _("Link copied again")
+    PARTNER_INVITATION_RESENT = "partner_invitation.resent", _("Invitation email sent again")
     PARTNER_INVITATION_ACCEPTED = "partner_invitation.accepted", _("Invitation accepted")
     PARTNER_INVITATION_DECLINED = "partner_invitation.declined", _("Invitation declined")
     PARTNER_INVITATION_REVOKED = "partner_invitation.revoked", _("Invitation revoked")
@@ -61,6 +63,11 @@ class EventKind(models.TextChoices):
     CUSTOMER_UPDATED = "customer.updated", _("Customer details changed")
     CUSTOMER_INVITATION_CREATED = "customer_invitation.created", _("Customer invitation created")
     CUSTOMER_INVITATION_DRAFTED = "customer_invitation.drafted", _("Customer invitation email finished")
+    CUSTOMER_INVITATION_LINK_ISSUED = (
+        "customer_invitation.link_issued",
+        _("Customer invitation link copied again"),
+    )
+    CUSTOMER_INVITATION_RESENT = "customer_invitation.resent", _("Customer invitation email sent again")
     CUSTOMER_INVITATION_ACCEPTED = "customer_invitation.accepted", _("Customer invitation accepted")
     CUSTOMER_INVITATION_DECLINED = "customer_invitation.declined", _("Customer invitation declined")
     CUSTOMER_INVITATION_REVOKED = "customer_invitation.revoked", _("Customer invitation revoked")
@@ -87,6 +94,10 @@ class EventKind(models.TextChoices):
     CUSTOMER_USER_DELETED = "customer_user.deleted", _("Customer user deleted")
     LICENSE_ASSIGNED = "license.assigned", _("License assigned")
     LICENSE_REMOVED = "license.removed", _("License removed")
+    # Moving direct-bill customers to the indirect model in bulk (transition)
+    MOVE_BATCH_CREATED = "move_batch.created", _("Bulk customer invitations started")
+    MOVE_BATCH_FINISHED = "move_batch.finished", _("Bulk customer invitations finished")
+    MOVE_BATCH_FAILED = "move_batch.failed", _("Bulk customer invitations stopped")
     # Webhook registrations and deliveries (webhooks)
     WEBHOOK_REGISTERED = "webhook.registered", _("Webhook registered")
     WEBHOOK_UPDATED = "webhook.updated", _("Webhook registration changed")

@@ -6,13 +6,19 @@ at once; if the broker is down or loses the message (a Redis FLUSHALL, a restart
 `sweep_due_jobs` finds the row anyway. Every run locks the row with select_for_update(skip_locked=True)
 and re-checks that it is still pending, so a job delivered twice runs once. Handlers must themselves be
 idempotent (check the business state first), because a handler can succeed and its commit still fail.
+
+A job scheduled inside a scenario sandbox (`clock.scenario_context`) carries the scenario's key and a
+due time in the scenario's time. It runs with that scenario's clock: the sweep takes each scenario's
+jobs by its own clock, `job_run` enters the job's scenario, and `advance_scenario` runs what a
+scenario's clock moving forward makes due (docs/scenarios.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.db import models, transaction
 
@@ -54,6 +60,7 @@ def job_schedule(
         object_id=str(obj.pk) if obj is not None else "",
         due_at=due_at or clock.now(),
         created_at=clock.now(),
+        scenario_key=clock.scenario_key(),
     )
     if job.due_at <= clock.now():
         transaction.on_commit(lambda: publish(job.pk))
@@ -69,16 +76,22 @@ def job_cancel(*, kind: str, obj: models.Model) -> int:
     ).update(status=ScheduledJob.Status.CANCELLED, finished_at=clock.now())
 
 
+SCENARIO_HEADER = "scenario_key"
 RUN_TASK = "partnercenter.run_scheduled_job"  # the task in partnercenter.tasks, by name: no import cycle
 
 
 def publish_hint(task_name: str, *args) -> bool:
     """Publish a Celery task by name (a hint: the database row is the durable record). Never raises and
-    never holds up a request: with the broker down it logs and returns False, and a sweep does the work."""
+    never holds up a request: with the broker down it logs and returns False, and a sweep does the work.
+
+    Published in a scenario, the message carries the scenario's key (header `SCENARIO_HEADER`), and the
+    worker runs the task in that scenario (with its clock)."""
     from .celery import app
 
+    key = clock.scenario_key()
+    options = {"headers": {SCENARIO_HEADER: key}} if key else {}
     try:
-        app.signature(task_name, args=list(args)).apply_async(retry=False)
+        app.signature(task_name, args=list(args)).apply_async(retry=False, **options)
     except Exception as exc:  # noqa: BLE001 - broker down: the sweep will do it
         log.warning("could not publish %s%s (the sweep will do it): %s", task_name, args, exc)
         return False
@@ -137,19 +150,43 @@ def job_run(job_id: int, *, force: bool = False, as_of: dt.datetime | None = Non
 
     The row is locked (skip_locked) and re-checked inside the transaction, so a job delivered twice, or
     picked by two workers at once, runs once.
+
+    A scenario's job runs in its scenario (`clock.scenario_context`): it is due by that scenario's
+    clock, and the handler sees that clock.
     """
     with transaction.atomic():
-        rows = ScheduledJob.objects.select_for_update(skip_locked=True).filter(
-            pk=job_id, status=ScheduledJob.Status.PENDING
+        job = (
+            ScheduledJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job_id, status=ScheduledJob.Status.PENDING)
+            .first()
         )
-        if not force:
-            rows = rows.filter(due_at__lte=clock.now())
-        job = rows.first()
         if job is None:
             return False
-        ran = _execute(job, as_of=as_of)
-        job.save(update_fields=OUTCOME_FIELDS)
+        with _job_scenario(job.scenario_key) as entered:
+            if not entered or (not force and job.due_at > clock.now()):
+                return False
+            ran = _execute(job, as_of=as_of)
+            job.save(update_fields=OUTCOME_FIELDS)
     return ran
+
+
+@contextlib.contextmanager
+def _job_scenario(key: str | None) -> Iterator[bool]:
+    """Enter scenario `key` (unless the code already runs in it). Yields False when the scenario no
+    longer exists: its jobs do not run."""
+    if clock.scenario_key() == key:
+        yield True
+        return
+    if not key:  # a real job runs outside any scenario
+        with clock.scenario_context(None):
+            yield True
+        return
+    offset = clock.scenario_offset_of(key)
+    if offset is None:
+        yield False
+        return
+    with clock.scenario_context(key, offset):
+        yield True
 
 
 BATCH_SIZE = 500
@@ -165,6 +202,8 @@ def _run_batch(
         rows = ScheduledJob.objects.select_for_update(skip_locked=True).filter(
             status=ScheduledJob.Status.PENDING, due_at__lte=until, id__lte=ceiling
         )
+        key = clock.scenario_key()  # only the jobs of the scenario (or the real world) the code runs in
+        rows = rows.filter(scenario_key=key) if key else rows.filter(scenario_key__isnull=True)
         if after:
             due_at, job_id = after
             rows = rows.filter(models.Q(due_at__gt=due_at) | models.Q(due_at=due_at, id__gt=job_id))
@@ -214,10 +253,28 @@ def sweep(*, until: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> 
 
     With `until` in the future (ops' time travel), jobs due by then run now, as if their time had come:
     the clock is not moved (what they write is stamped now), but each handler sees `job.as_of == until`.
+
+    It runs the jobs of the scenario the code runs in (outside any: the real world's jobs). Beat's sweep
+    (outside any scenario, `until` not given) then sweeps every scenario that has pending jobs, each by
+    its own clock (`sweep_scenarios`).
     """
     moment = until or clock.now()
     as_of = until if until is not None and until > clock.now() else None
-    ceiling = ScheduledJob.objects.aggregate(top=models.Max("id"))["top"]
+    beat = until is None and clock.scenario_key() is None
+    if beat:
+        # The newest id and whether any scenario has a pending job, in one cheap query.
+        pending_scenario = ScheduledJob.objects.filter(
+            status=ScheduledJob.Status.PENDING, scenario_key__isnull=False
+        ).values("scenario_key")[:1]
+        newest = (
+            ScheduledJob.objects.order_by("-id")
+            .annotate(scenario=models.Subquery(pending_scenario))
+            .values_list("id", "scenario")
+            .first()
+        )
+        ceiling, any_scenario = newest or (None, None)
+    else:
+        ceiling, any_scenario = ScheduledJob.objects.aggregate(top=models.Max("id"))["top"], None
     if ceiling is None:
         return 0
     ran, after = 0, ()
@@ -227,7 +284,51 @@ def sweep(*, until: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> 
         )
         ran += completed
         if claimed < batch_size:
-            return ran
+            break
+    if any_scenario:
+        ran += sweep_scenarios(batch_size=batch_size)
+    return ran
+
+
+def sweep_scenarios(*, batch_size: int = BATCH_SIZE) -> int:
+    """Sweep each scenario that has pending jobs, in that scenario (by its clock). A scenario that no
+    longer exists is skipped: its jobs went with it."""
+    keys = (
+        ScheduledJob.objects.filter(status=ScheduledJob.Status.PENDING, scenario_key__isnull=False)
+        .values_list("scenario_key", flat=True)
+        .distinct()
+    )
+    ran = 0
+    for key in sorted(keys):
+        offset = clock.scenario_offset_of(key)
+        if offset is None:
+            continue
+        with clock.scenario_context(key, offset):
+            ran += sweep(batch_size=batch_size)
+    return ran
+
+
+def advance_scenario(*, key: str, offset: dt.timedelta, until: dt.datetime, max_rounds: int = 100_000) -> int:
+    """Run scenario `key`'s jobs due by `until` (a moment of the scenario's time; its clock is now
+    `offset` ahead of the real one), in due order, each with the scenario's clock at the job's due time:
+    an approval due on day 5 is stamped day 5, and the incentive invitation it schedules for day 12 runs
+    in the same advance, stamped day 12. Jobs the run schedules that fall due by `until` run too.
+    Returns how many ran to completion. The caller records the scenario's new offset."""
+    pending = ScheduledJob.objects.filter(
+        status=ScheduledJob.Status.PENDING, scenario_key=key, due_at__lte=until
+    ).order_by("due_at", "id")
+    current = clock.real_now() + offset
+    ran = 0
+    for _round in range(max_rounds):
+        due_at = pending.values_list("due_at", flat=True).first()
+        if due_at is None:
+            break
+        current = max(current, due_at)
+        with clock.scenario_context(key, current - clock.real_now()):
+            # Everything due by `current` runs; a failed job's retry moves past `current`, so the
+            # loop always moves on (and stops at MAX_ATTEMPTS).
+            ran += sweep()
+    return ran
 
 
 def sweep_all(*, until: dt.datetime | None = None, max_rounds: int = 1000) -> int:

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .errors import DomainError, Forbidden, NotFound
+from .errors import DomainError, Forbidden, NotFound, error_body
 
 
 class DomainErrorMiddleware:
@@ -21,7 +21,13 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError) or isinstance(exception, Forbidden | NotFound):
             return None
         if request.path.startswith("/v1/"):
-            body = {"code": exception.code, "description": exception.text, "data": exception.data}
+            body = error_body(
+                exception.code,
+                exception.text_with_rule,
+                exception.data,
+                reason=exception.reason,
+                status=exception.status,
+            )
             return JsonResponse(body, status=exception.status)
         return render(request, "409.html", {"message": exception.text}, status=exception.status)
 
@@ -38,7 +44,8 @@ class RefuseNulMiddleware:
         if _has_nul(request):
             message = _("The request contains a NUL character, which is not allowed.")
             if request.path.startswith("/v1/"):
-                return JsonResponse({"code": 400, "description": message, "data": []}, status=400)
+                body = error_body(400, message, reason="input.nul_character")
+                return JsonResponse(body, status=400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 

@@ -108,6 +108,8 @@ class ScheduledJob(models.Model):
     created_at = models.DateTimeField(_("created"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=255, blank=True)
+    # The scenario sandbox the job belongs to (its due_at is in that scenario's time); empty: the real one.
+    scenario_key = models.CharField(_("scenario"), max_length=40, null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["due_at", "id"]

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from partnercenter.api_docs import api_docs
 from partnercenter.views import bench_floor
+from tenants.language import set_language
 
 # Swagger UI and Redoc load their code from a CDN, and inject styles at run time: these two pages (only)
 # allow exactly that. Swagger's init script is served as a file by the split view, not inline.
@@ -35,11 +36,14 @@ urlpatterns = [
     path("v1/", include("enrollment.api_urls")),
     path("v1/", include("invitations.api_urls")),
     path("v1/", include("customers.api_urls")),
+    path("v1/", include("transition.api_urls")),
     path("", include("webhooks.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switcher, which also keeps a signed-in user's choice (tenants/language.py).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("enrollment/", include("enrollment.urls")),
     path("", include("invitations.urls")),
     path("customers/", include("customers.urls")),
+    path("transition/", include("transition.urls")),
     path("settings/webhooks/", include("webhooks.urls")),
     path("", include("tenants.urls")),
 ]

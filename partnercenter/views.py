@@ -5,24 +5,27 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from .errors import DomainError
+from .errors import DomainError, error_body
 
 
 def _is_api(request) -> bool:
     return request.path.startswith("/v1/")
 
 
-def _api_error(code: int, description: str, status: int) -> JsonResponse:
-    return JsonResponse({"code": code, "description": str(description), "data": []}, status=status)
+def _api_error(code: int, description: str, status: int, reason: str = "") -> JsonResponse:
+    return JsonResponse(error_body(code, description, reason=reason, status=status), status=status)
 
 
 def permission_denied(request, exception=None):
+    reason = ""
     if isinstance(exception, DomainError):
-        message = exception.text
+        message, reason = exception.text, exception.reason
     else:
         message = str(exception) if exception and str(exception) else _("Your role does not allow this page.")
     if _is_api(request):
-        return _api_error(403, message, 403)
+        if isinstance(exception, DomainError):
+            message = exception.text_with_rule  # the API names the rule; pages say it in plain words
+        return _api_error(403, message, 403, reason)
     return render(request, "403.html", {"message": message}, status=403)
 
 

@@ -55,7 +55,7 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Portal"), {"fields": ("display_name", "tenant", "role")}),
+        (_("Portal"), {"fields": ("display_name", "tenant", "role", "language")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -106,7 +106,7 @@ def mark_identified_for_offboarding(modeladmin, request, queryset):
             else:
                 already += 1
         except DomainError as exc:
-            refused.append(exc.text)
+            refused.append(exc.text_with_rule)
     if marked:
         modeladmin.message_user(
             request,

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partnercenter import countries
 from partnercenter.api import ERROR_BODY, TenantAPIView, error_response
 
 from .models import PartnerProfile
@@ -19,83 +20,10 @@ class MpnProfileSerializer(serializers.Serializer):
     attributes = serializers.DictField()
 
 
-# The portal stores a partner's country as typed (a name, sometimes already a code); the real API answers
-# ISO 3166-1 alpha-2 codes (PartnerRelationship.location, Address.country). Names the portal's forms and
-# demo data use, plus common aliases; anything else is null rather than a guess.
-COUNTRY_CODES = {
-    "argentina": "AR",
-    "australia": "AU",
-    "austria": "AT",
-    "belgium": "BE",
-    "brazil": "BR",
-    "canada": "CA",
-    "chile": "CL",
-    "china": "CN",
-    "colombia": "CO",
-    "czech republic": "CZ",
-    "czechia": "CZ",
-    "denmark": "DK",
-    "egypt": "EG",
-    "finland": "FI",
-    "france": "FR",
-    "germany": "DE",
-    "greece": "GR",
-    "hong kong": "HK",
-    "india": "IN",
-    "indonesia": "ID",
-    "ireland": "IE",
-    "israel": "IL",
-    "italy": "IT",
-    "japan": "JP",
-    "korea": "KR",
-    "south korea": "KR",
-    "republic of korea": "KR",
-    "malaysia": "MY",
-    "mexico": "MX",
-    "netherlands": "NL",
-    "the netherlands": "NL",
-    "new zealand": "NZ",
-    "nigeria": "NG",
-    "norway": "NO",
-    "peru": "PE",
-    "philippines": "PH",
-    "poland": "PL",
-    "portugal": "PT",
-    "romania": "RO",
-    "saudi arabia": "SA",
-    "singapore": "SG",
-    "south africa": "ZA",
-    "spain": "ES",
-    "sweden": "SE",
-    "switzerland": "CH",
-    "taiwan": "TW",
-    "thailand": "TH",
-    "turkey": "TR",
-    "türkiye": "TR",
-    "united arab emirates": "AE",
-    "uae": "AE",
-    "united kingdom": "GB",
-    "uk": "GB",
-    "great britain": "GB",
-    "united states": "US",
-    "united states of america": "US",
-    "usa": "US",
-    "us": "US",
-    "vietnam": "VN",
-    "viet nam": "VN",
-}
-# Codes the mapping knows, so a stored code ("US", "de") passes through; "UK" is an alias, not a code.
-KNOWN_CODES = frozenset(COUNTRY_CODES.values())
-
-
 def country_code(country: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 code for a stored country name or code; None when unknown."""
-    key = " ".join((country or "").split()).casefold()
-    if not key:
-        return None
-    if key.upper() in KNOWN_CODES:
-        return key.upper()
-    return COUNTRY_CODES.get(key)
+    """ISO 3166-1 alpha-2 code for a stored country name or code (the real API answers codes:
+    PartnerRelationship.location, Address.country); None when it is no country rather than a guess."""
+    return countries.code(country)
 
 
 class ContactSerializer(serializers.Serializer):

@@ -17,7 +17,9 @@ class TenantsConfig(AppConfig):
             registry.NavEntry(_("Partner profile"), "profile", "id", lambda c: c.is_partner, order=20)
         )
         registry.register_nav(registry.NavEntry(_("API keys"), "api_keys", "key", lambda c: True, order=900))
+        registry.register_nav(registry.NavEntry(_("Why can't I?"), "why", "doc", lambda c: True, order=950))
         registry.register_demo(registry.DemoSeeder("tenants", demo.seed_into, order=10))
+        registry.register_admin_app(self.label, order=50)
 
         @events.describer(events.EventKind.PROGRAM_JOINED)
         def _program_joined(event) -> str:

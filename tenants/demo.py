@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -85,6 +86,47 @@ CUSTOMERS = [
 
 OPS_EMAIL = "ops@portal.example"
 
+# The key of the tenants dict under which a seeding run finds the `CastNames` of the copy it builds.
+NAMES_KEY = "@names"
+
+
+@dataclass(frozen=True)
+class CastNames:
+    """How one copy of the cast is named. The demo's own copy keeps the names above; a scenario's copy
+    (docs/scenarios.md) gets its slug in every email, default domain and name, MPN IDs 8NNNNPP (N: the
+    scenario's number, P: the partner's place in the cast), and its tenants carry the scenario's key."""
+
+    slug: str = ""
+    number: int = 0
+    label: str = ""
+
+    @property
+    def scenario_key(self) -> str | None:
+        return self.slug or None
+
+    def email(self, email: str) -> str:
+        if not self.slug:
+            return email
+        local, _at, domain = email.partition("@")
+        host, _dot, tld = domain.rpartition(".")
+        return f"{local}@{host}.{self.slug}.{tld}"
+
+    def domain(self, domain: str) -> str:
+        if not self.slug:
+            return domain
+        label, _dot, rest = domain.partition(".")
+        return f"{label}-{self.slug}.{rest}"
+
+    def name(self, name: str) -> str:
+        return f"{name} ({self.label or self.slug})" if self.slug else name
+
+    def mpn_id(self, mpn_id: str, index: int) -> str:
+        return f"8{self.number:04d}{index:02d}" if self.slug else mpn_id
+
+
+def names_of(tenants: dict) -> CastNames:
+    return tenants.get(NAMES_KEY) or CastNames()
+
 
 def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
@@ -93,32 +135,39 @@ def demo_password() -> str:
 def _user(email: str, *, tenant: Tenant | None, role: str, name: str, password: str, **extra) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
+        extra.setdefault("date_joined", clock.now())
         user = User.objects.create_user(email, password, tenant=tenant, role=role, display_name=name, **extra)
     return user
 
 
 @transaction.atomic
-def seed() -> dict[str, Tenant]:
+def seed(names: CastNames | None = None) -> dict[str, Tenant]:
+    names = names or CastNames()
     password = demo_password()
     now = clock.now()
     tenants: dict[str, Tenant] = {}
-    for spec in PARTNERS:
+    for index, spec in enumerate(PARTNERS, start=1):
         tenant, _ = Tenant.objects.get_or_create(
-            default_domain=spec["domain"],
-            defaults={"display_name": spec["name"], "kind": Tenant.Kind.PARTNER},
+            default_domain=names.domain(spec["domain"]),
+            defaults={
+                "display_name": names.name(spec["name"]),
+                "kind": Tenant.Kind.PARTNER,
+                "created_at": now,
+                "scenario_key": names.scenario_key,
+            },
         )
         tenants[spec["key"]] = tenant
         users = [
-            _user(email, tenant=tenant, role=role, name=name, password=password)
+            _user(names.email(email), tenant=tenant, role=role, name=name, password=password)
             for email, role, name in spec["users"]
         ]
         profile, created = PartnerProfile.objects.get_or_create(
             tenant=tenant,
             defaults={
-                "legal_name": spec["legal_name"],
-                "mpn_id": spec["mpn_id"],
-                "primary_contact_email": spec["users"][0][0],
-                "mpn_account_email": f"mpn@{spec['key']}.example",
+                "legal_name": names.name(spec["legal_name"]),
+                "mpn_id": names.mpn_id(spec["mpn_id"], index),
+                "primary_contact_email": names.email(spec["users"][0][0]),
+                "mpn_account_email": names.email(f"mpn@{spec['key']}.example"),
                 "country": spec["country"],
                 "city": spec["city"],
                 "region": spec["region"],
@@ -140,19 +189,28 @@ def seed() -> dict[str, Tenant]:
                 )
     for spec in CUSTOMERS:
         tenant, _ = Tenant.objects.get_or_create(
-            default_domain=spec["domain"],
-            defaults={"display_name": spec["name"], "kind": Tenant.Kind.CUSTOMER},
+            default_domain=names.domain(spec["domain"]),
+            defaults={
+                "display_name": names.name(spec["name"]),
+                "kind": Tenant.Kind.CUSTOMER,
+                "created_at": now,
+                "scenario_key": names.scenario_key,
+            },
         )
         tenants[spec["key"]] = tenant
         for email, name in spec["users"]:
-            _user(email, tenant=tenant, role=Role.GLOBAL_ADMIN, name=name, password=password)
-    _user(OPS_EMAIL, tenant=None, role="", name="Ops", password=password, is_staff=True, is_superuser=True)
+            _user(names.email(email), tenant=tenant, role=Role.GLOBAL_ADMIN, name=name, password=password)
+    if not names.slug:  # ops staff are shared: a scenario has no staff of its own
+        _user(
+            OPS_EMAIL, tenant=None, role="", name="Ops", password=password, is_staff=True, is_superuser=True
+        )
     return tenants
 
 
 def seed_into(tenants: dict) -> None:
-    """The registry's form of `seed`: fills the shared dict the upper apps' seeders read."""
-    tenants.update(seed())
+    """The registry's form of `seed`: fills the shared dict the upper apps' seeders read (named by
+    the `CastNames` under NAMES_KEY, if any)."""
+    tenants.update(seed(names_of(tenants)))
 
 
 SIGN_INS = [

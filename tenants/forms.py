@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from partnercenter import countries
+
 from .models import PartnerProfile
 
 
@@ -43,9 +45,17 @@ class PartnerProfileForm(forms.ModelForm):
         widgets = {
             "mpn_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "primary_contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A list of ISO codes with names in the user's language; a profile saved before stores a name,
+        # which is shown selected when it names a country.
+        self.fields["country"] = countries.CountryField(label=_("Country/region"))
+        stored = getattr(self.instance, "country", "")
+        if stored and not self.is_bound:
+            self.initial["country"] = countries.code(stored) or ""
 
     def clean_mpn_id(self):
         return (self.cleaned_data.get("mpn_id") or "").strip()

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnercenter import countries
+
 mpn_id_validator = RegexValidator(
     r"^[0-9]{6,7}$", _("An MPN ID (Partner ID) is 6 or 7 digits."), code="invalid_mpn_id"
 )
@@ -34,6 +36,8 @@ class Tenant(models.Model):
     display_name = models.CharField(_("display name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, db_index=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The scenario sandbox the tenant belongs to (docs/scenarios.md); empty: a real tenant.
+    scenario_key = models.CharField(_("scenario"), max_length=40, null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["display_name"]
@@ -97,6 +101,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("ops staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The language the user chose with the language switcher ('' = not chosen: the browser decides).
+    # Pages are shown in it on every request after sign-in, and emails to the user's address use it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects = UserManager()
 
@@ -186,7 +195,7 @@ class PartnerProfile(models.Model):
 
     @property
     def location(self) -> str:
-        return ", ".join(p for p in [self.city, self.country] if p)
+        return ", ".join(p for p in [self.city, countries.name(self.country)] if p)
 
 
 class Program(models.TextChoices):

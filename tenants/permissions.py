@@ -48,7 +48,7 @@ def global_admin_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_global_admin:
-            raise PermissionDenied(_("Only a global admin of this tenant can use this page (R1)."))
+            raise PermissionDenied(_("Only a global admin of this tenant can use this page."))
         return view(request, *args, **kwargs)
 
     return wrapper

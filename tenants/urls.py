@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, why
 
 urlpatterns = [
     path("signin/", views.SignInView.as_view(), name="login"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("profile/edit/", views.profile_edit, name="profile_edit"),
     path("profile/confirm/", views.profile_confirm, name="profile_confirm"),
     path("api-keys/", views.api_keys, name="api_keys"),
+    path("why/", why.why_page, name="why"),
 ]

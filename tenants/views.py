@@ -63,20 +63,57 @@ def overview(request):
             "programs": programs,
             # Memberships only, in program order; the enrollment app's own card shows an open enrollment.
             "program_rows": [{"program": p, "membership": programs.get(p.value)} for p in Program],
-            "cards": registry.overview_cards(),  # the agreement card (R5) and the others
+            "cards": registry.overview_cards(),  # the agreement card and the others
+            "checklist": _transition_checklist(profile, programs, request.user),
         },
     )
+
+
+def _on_transition_path(profile, programs) -> bool:
+    """The checklist is for a direct-bill partner becoming an indirect reseller with the same tenant:
+    identified for direct bill offboarding, or already both. Providers and customers have their own cards."""
+    if profile is None or Program.DIRECT_BILL not in programs:
+        return False
+    return profile.identified_for_offboarding or Program.INDIRECT_RESELLER in programs
+
+
+def _transition_checklist(profile, programs, user) -> dict | None:
+    """Enroll -> accept the agreement -> partner with a provider -> invite or move customers: each step
+    as the app that owns it reports it (registry.register_checklist_step), marked done, current (the first
+    one not done) or next."""
+    if not _on_transition_path(profile, programs):
+        return None
+    steps = []
+    for step in registry.checklist_steps():
+        status = step.status(profile, programs, user)
+        if status is not None:
+            steps.append({"name": step.name, "status": status})
+    if not steps:
+        return None
+    current_found = False
+    for step in steps:
+        if step["status"].done:
+            step["mark"] = "done"
+        elif not current_found:
+            step["mark"] = "current"
+            current_found = True
+        else:
+            step["mark"] = "next"
+    done = sum(1 for step in steps if step["status"].done)
+    return {"steps": steps, "done": done, "total": len(steps), "complete": done == len(steps)}
 
 
 @partner_required
 def profile(request):
     profile, programs = _load_partner(request)
+    rows = _program_rows(profile, programs)
     return render(
         request,
         "tenants/profile.html",
         {
             "profile": profile,
-            "program_rows": _program_rows(profile, programs),
+            "program_rows": rows,
+            "offboarding_note": _offboarding_note(profile, programs, rows),
             "can_edit": request.user.is_global_admin,
             "activity": [
                 {"event": e, "label": events.label(e)}
@@ -92,6 +129,20 @@ def _program_rows(profile, programs):
     for hook in registry.program_rows_hooks():  # e.g. the enrollment's status while it is open
         rows = hook.rows(profile, rows)
     return rows
+
+
+def _offboarding_note(profile, programs, rows) -> str:
+    """Which note about direct bill offboarding fits the partner now: "can_enroll" only while it has not
+    enrolled (or was rejected), "enrolling" while an enrollment is open, "enrolled" once an indirect
+    reseller; "" when it was not identified for offboarding."""
+    if Program.INDIRECT_RESELLER in programs:
+        return "enrolled" if Program.DIRECT_BILL in programs else ""
+    if not profile.identified_for_offboarding:
+        return ""
+    row = next((r for r in rows if r["program"] == Program.INDIRECT_RESELLER), {})
+    if row.get("status_label") and row.get("status_class") != "rejected":
+        return "enrolling"
+    return "can_enroll"
 
 
 def _add_errors(form, exc: InvalidInput) -> None:

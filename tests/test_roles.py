@@ -65,6 +65,8 @@ ROLES: dict[str, tuple[str, frozenset]] = {
     "partner_invitation_create_and_send": ("provider", frozenset({GA, AA})),
     "partner_invitation_send": ("provider", frozenset({GA, AA})),
     "partner_invitation_new_link": ("provider", frozenset({GA, AA})),
+    "partner_invitation_link_again": ("provider", frozenset({GA, AA})),
+    "customer_invitation_link_again": ("reseller", frozenset({GA, AA})),
     "partner_invitation_revoke": ("provider", frozenset({GA, AA})),
     # place orders; change subscriptions (quantity, suspend, auto-renew)
     "order_create_as_provider": ("provider", frozenset({GA, AA, SA})),
@@ -247,6 +249,12 @@ CALLS = {
     "partner_invitation_new_link": lambda w, u: invitation_services.invitation_new_link(
         provider=w.provider, invitation_id=w.partner_invitation.pk, user=u
     ),
+    "partner_invitation_link_again": lambda w, u: invitation_services.invitation_link_again(
+        provider=w.provider, invitation_id=w.partner_invitation.pk, user=u
+    ),
+    "customer_invitation_link_again": lambda w, u: (
+        customer_services.invitations.customer_invitation_link_again(invitation=w.customer_invitation, user=u)
+    ),
     "partner_invitation_revoke": lambda w, u: invitation_services.invitation_revoke(
         provider=w.provider, invitation_id=w.partner_invitation.pk, user=u
     ),
@@ -423,7 +431,14 @@ ENDPOINTS = {
             lambda w: "/customers/new/?kind=direct",
             {"company_name": "New Co", "domain_prefix": "newco"},
         ),
-        None,
+        (
+            "post",
+            lambda w: "/v1/customers",
+            {
+                "companyProfile": {"domain": "newco.onmicrosoft.com"},
+                "billingProfile": {"companyName": "New Co"},
+            },
+        ),
     ),
     "customer_create_for_reseller": (
         (
@@ -448,6 +463,14 @@ ENDPOINTS = {
     ),
     "partner_invitation_new_link": (
         ("post", lambda w: f"/indirect-resellers/invitations/{w.partner_invitation.pk}/new-link/", {}),
+        None,
+    ),
+    "partner_invitation_link_again": (
+        ("post", lambda w: f"/indirect-resellers/invitations/{w.partner_invitation.pk}/link/", {}),
+        None,
+    ),
+    "customer_invitation_link_again": (
+        ("post", lambda w: f"/customers/invitations/{w.customer_invitation.pk}/link/", {}),
         None,
     ),
     "partner_invitation_revoke": (
@@ -535,7 +558,7 @@ ENDPOINTS = {
         (
             "post",
             lambda w: f"/v1/customers/{_cid(w)}/users/{w.free_user.pk}/licenseupdates",
-            lambda w: {"licensesToAssign": [{"subscriptionId": str(w.subscription.pk)}]},
+            lambda w: {"licensesToAssign": [{"portal": {"subscriptionId": str(w.subscription.pk)}}]},
         ),
     ),
     "customer_view": (("get", lambda w: "/customers/", {}), ("get", lambda w: "/v1/customers", {})),

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partnercenter.api import ERROR_BODY, TenantAPIView
+from partnercenter.api import ERROR_BODY, TenantAPIView, error_response
 
 from . import selectors, services
 from .models import WebhookRegistration
@@ -54,9 +55,8 @@ class RegistrationView(TenantAPIView, APIView):
     def get(self, request):
         registration = selectors.registration_for(request.user)
         if registration is None:
-            return Response(
-                {"code": 404, "description": "This partner has no webhook registration.", "data": []},
-                status=404,
+            return error_response(
+                404, _("This partner has no webhook registration."), 404, reason="webhooks.not_registered"
             )
         return Response(registration_body(registration))
 
@@ -212,9 +212,7 @@ class EventFeedView(TenantAPIView, APIView):
         except ValueError:
             size = 0
         if not 1 <= size <= 500:
-            return Response(
-                {"code": 400, "description": "size must be between 1 and 500.", "data": []}, status=400
-            )
+            return error_response(400, _("size must be between 1 and 500."), 400, reason="input.invalid")
         page, cursor, more = selectors.feed_for(
             self.tenant, since=request.query_params.get("since"), size=size
         )

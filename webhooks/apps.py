@@ -12,6 +12,9 @@ class WebhooksConfig(AppConfig):
 
         from . import tasks  # noqa: F401 - the delivery task and beat's sweep
 
+        registry.register_admin_app(self.label, order=60)
+        registry.register_kind_labels(jobs={"webhooks.deliver": _("Deliver webhook events")})
+
         registry.register_nav(
             registry.NavEntry(
                 _("Webhooks"),

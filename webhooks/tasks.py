@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from partnercenter.celery import app
+from partnercenter.celery import every
 
 from . import services
 
@@ -20,14 +20,4 @@ def sweep() -> int:
     return services.sweep()
 
 
-def _schedule_sweep(sender=None, **kwargs):
-    (sender or app).add_periodic_task(
-        float(settings.PORTAL_SWEEP_INTERVAL), app.signature("webhooks.sweep"), name="deliver webhooks"
-    )
-
-
-# Imported from AppConfig.ready(), possibly after the Celery app was finalized (see invitations.tasks).
-if app.finalized:
-    _schedule_sweep(app)
-else:
-    app.on_after_finalize.connect(_schedule_sweep, weak=False)
+every(settings.PORTAL_SWEEP_INTERVAL, "webhooks.sweep", name="deliver webhooks")

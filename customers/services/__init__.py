@@ -18,4 +18,13 @@ from .invitations import (  # noqa: F401
     lookup_invitation,
     partnered_provider,
 )
+from .invoices import (  # noqa: F401
+    billing_refusal,
+    invoice_build,
+    invoice_for,
+    invoice_lines,
+    invoices_build_month,
+    invoices_for,
+    invoicing_job_ensure,
+)
 from .orders import order_create, subscription_renew_or_expire, subscription_update  # noqa: F401

@@ -20,14 +20,13 @@ from ..models import (
     CustomerUser,
     RelationshipKind,
     ResellerRelationship,
-    Subscription,
 )
 from ..selectors import (
     CUSTOMER_CREATE_ROLES,
     CustomerAccess,
     customer_creation_resellers,
     direct_customer_creation_refusal,
-    relationship_removal_refusal,
+    removal_refusal,
     role_allows,
 )
 
@@ -351,23 +350,9 @@ def relationship_remove(
         .select_related("partner", "customer__tenant")
         .get(pk=relationship.pk)
     )
-    refusal = relationship_removal_refusal(relationship=relationship, user=user)
+    refusal = removal_refusal(relationship=relationship, user=user)
     if refusal is not None:
         raise refusal
-    if relationship.status != ResellerRelationship.Status.ACTIVE:
-        raise NotFound(reason="customers.relationship_not_found")
-    active = Subscription.objects.filter(relationship=relationship, status=Subscription.Status.ACTIVE)
-    count = active.count()
-    if count:
-        raise Conflict(
-            _(
-                "Suspend this relationship's %(n)d active subscription(s) before removing the reseller "
-                "relationship."
-            )
-            % {"n": count},
-            data=[str(pk) for pk in active.values_list("pk", flat=True)],
-            reason="customers.relationship_has_active_subscriptions",
-        )
     now = clock.now()
     relationship.status = ResellerRelationship.Status.REMOVED
     relationship.removed_at, relationship.removed_by = now, user

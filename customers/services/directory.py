@@ -196,6 +196,49 @@ def license_remove(
     return bool(deleted)
 
 
+ASSIGN, REMOVE = "assign", "remove"
+
+
+@transaction.atomic
+def license_change(
+    *, access: CustomerAccess, user: User, customer_user: CustomerUser, subscription_id, action: str
+) -> LicenseAssignment | None:
+    """One button of the customer page's license table: Assign a license the user does not hold, or Remove
+    one the user holds. A request that does not match the user's state (Assign what the user already has,
+    Remove what the user does not have) is refused and changes nothing."""
+    require_admin_rights(access, user)
+    if customer_user.customer_id != access.customer.pk:
+        raise NotFound()
+    if action not in (ASSIGN, REMOVE):
+        raise DomainError(
+            _("Choose Assign or Remove."), code=400, status=400, reason="licenses.action_unknown"
+        )
+    sub = (
+        Subscription.objects.select_related("offer")
+        .filter(pk=subscription_id, customer=access.customer)
+        .first()
+    )
+    if sub is None:
+        raise NotFound(reason="licenses.subscription_not_found")
+    sub = _manageable_subscription(access, sub)  # locked: the seat count and the check below hold
+    holds = LicenseAssignment.objects.filter(user=customer_user, subscription=sub).exists()
+    upn, offer = customer_user.user_principal_name, sub.friendly_name
+    if action == ASSIGN:
+        if holds:
+            raise Conflict(
+                _("%(user)s already has a license of %(offer)s.") % {"user": upn, "offer": offer},
+                reason="licenses.already_assigned",
+            )
+        return license_assign(access=access, user=user, customer_user=customer_user, subscription=sub)
+    if not holds:
+        raise Conflict(
+            _("%(user)s has no license of %(offer)s to remove.") % {"user": upn, "offer": offer},
+            reason="licenses.not_assigned",
+        )
+    license_remove(access=access, user=user, customer_user=customer_user, subscription=sub)
+    return None
+
+
 def _pick_subscription(subs: list[Subscription], admin_rel_ids: set, ref: dict, held: set) -> Subscription:
     """The subscription one license comes from: the one named, or, for a SKU, an active one the partner
     administers: the one the user already holds, else one with a free seat, else any (which then refuses)."""

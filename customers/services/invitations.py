@@ -4,9 +4,18 @@ The link itself — its token and hash, lookup, single-use accept, decline, revo
 for each state — is `invitations.links`, shared with partnership invitations. Here: who may invite and
 accept, the draft email with its link, and what accepting does (both resellers of record, the delegated
 admin option, moving a direct-bill customer, the Store for Business refusal).
+
+Nothing is pending until the reseller selects Done: "Next: draft email" only drafts
+(`customer_invitation_draft`: a signed draft in the page's form, stored nowhere, its link not working
+yet); Done stores the invitation with the final text and, given an address, emails it
+(`customer_invitation_send_draft`). The API's create is itself the deliberate step: it returns the working
+link and the draft text. A pending invitation can be emailed again (`customer_invitation_resend`) and its
+link copied again (`customer_invitation_link_again`: one more link; earlier ones keep working).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -15,6 +24,7 @@ from invitations import links
 from partnercenter import clock, emails, events, ids
 from partnercenter.errors import Conflict, DomainError, Forbidden
 from partnercenter.events import EventKind
+from partnercenter.models import SentEmail
 from tenants.models import PartnerProfile, Partnership, Program, Role, Tenant, User
 from tenants.services import has_program, is_direct_bill, role_allows, roles_text
 
@@ -39,6 +49,10 @@ REASON_STORE_FOR_BUSINESS = "customer_invitation.store_for_business"
 REASON_RESELLER_INACTIVE = "customer_invitation.reseller_inactive"
 REASON_PARTNERSHIP_ENDED = "customer_invitation.partnership_ended"
 REASON_ALREADY_RESELLER = "customer_invitation.already_reseller_of_record"
+REASON_NOT_EMAILED = "customer_invitation.not_emailed"
+REASON_RESENT_RECENTLY = "customer_invitation.resent_recently"
+# A pending invitation is emailed again at most once in this time (a double click sends once).
+RESEND_INTERVAL_SECONDS = 60
 
 
 def invitation_url(token: str) -> str:
@@ -167,6 +181,151 @@ def customer_invitation_create(
     invitation.email_body = links.scrub(body, invitation=invitation, token=token)
     invitation.save(update_fields=["email_subject", "email_body"])
     return invitation, token
+
+
+def customer_invitation_draft(
+    *, reseller: PartnerProfile, user: User, provider: PartnerProfile, include_delegated_admin: bool = True
+) -> tuple[CustomerInvitation, links.Draft]:
+    """R11 "Next: draft email": an unsaved invitation and its signed draft. Nothing is stored and the
+    draft's link does not work until Done (`customer_invitation_send_draft`)."""
+    require_customer_inviter(reseller=reseller, user=user)
+    if not _active_partnership(provider=provider, reseller=reseller):
+        raise _provider_not_partnered()
+    draft = links.draft_new(
+        CustomerInvitation,
+        user=user,
+        fields={"provider": provider.pk, "dap": bool(include_delegated_admin)},
+    )
+    return _unsaved(reseller=reseller, user=user, provider=provider, draft=draft), draft
+
+
+def _unsaved(*, reseller, user, provider, draft: links.Draft) -> CustomerInvitation:
+    invitation = CustomerInvitation(
+        reseller=reseller,
+        provider=provider,
+        include_delegated_admin=bool(draft.fields.get("dap", True)),
+        created_by=user,
+        expires_at=draft.expires_at,
+    )
+    invitation.email_subject, invitation.email_body = email_draft(
+        invitation=invitation, url=LINK_PLACEHOLDER, sender=user
+    )
+    return invitation
+
+
+def customer_invitation_draft_open(
+    *, reseller: PartnerProfile, user: User, signed: str
+) -> tuple[CustomerInvitation, links.Draft]:
+    """The draft a posted form brought back (this reseller's user's, recent, its provider still a partner)."""
+    require_customer_inviter(reseller=reseller, user=user)
+    draft = links.draft_open(CustomerInvitation, signed, user=user)
+    provider = (
+        PartnerProfile.objects.select_related("tenant").filter(pk=draft.fields.get("provider")).first()
+        if isinstance(draft.fields.get("provider"), int)
+        else None
+    )
+    if provider is None or not _active_partnership(provider=provider, reseller=reseller):
+        raise _provider_not_partnered()
+    return _unsaved(reseller=reseller, user=user, provider=provider, draft=draft), draft
+
+
+@transaction.atomic
+def customer_invitation_send_draft(
+    *, reseller: PartnerProfile, user: User, draft: str, subject: str, body: str, email_to: str = ""
+) -> tuple[CustomerInvitation, bool]:
+    """ "Done" on the draft email page: only now is the invitation stored (pending) and its link works;
+    the final text is kept (the personalized link must still be in it, unchanged) and, when an address is
+    given, emailed through the portal. Returns (invitation, created): the same draft posted again (a
+    double click) creates and sends nothing more."""
+    unsaved, opened = customer_invitation_draft_open(reseller=reseller, user=user, signed=draft)
+    subject, body = (subject or "").strip(), (body or "").strip()
+    links.check_draft_text(CustomerInvitation, token=opened.token, body=body)
+    if not subject:
+        raise DomainError(_("The email needs a subject."), rule="R11", reason=REASON_SUBJECT_MISSING)
+    invitation, created = links.issue_from_draft(
+        CustomerInvitation,
+        opened,
+        user=user,
+        reseller=reseller,
+        provider=unsaved.provider,
+        include_delegated_admin=unsaved.include_delegated_admin,
+        payload={
+            "provider": unsaved.provider.mpn_id,
+            "includeDelegatedAdmin": unsaved.include_delegated_admin,
+        },
+    )
+    if not created:
+        return invitation, False
+    invitation = customer_invitation_finish_draft(
+        invitation=invitation, user=user, token=opened.token, subject=subject, body=body, email_to=email_to
+    )
+    return invitation, True
+
+
+def _pending_of_reseller(*, invitation: CustomerInvitation, user: User) -> CustomerInvitation:
+    require_customer_inviter(reseller=invitation.reseller, user=user)
+    invitation = (
+        CustomerInvitation.objects.select_for_update()
+        .select_related("reseller__tenant", "provider__tenant")
+        .get(pk=invitation.pk)
+    )
+    links.require_pending(invitation)
+    return invitation
+
+
+@transaction.atomic
+def customer_invitation_link_again(*, invitation: CustomerInvitation, user: User) -> str:
+    """ "Copy link again" (the caller fetched the invitation scoped to the reseller): only the hashes of
+    links are stored, so this issues one more link for the same invitation, returned once; the earlier
+    links keep working until the invitation is accepted, declined, revoked or expires."""
+    invitation = _pending_of_reseller(invitation=invitation, user=user)
+    token = links.link_add(invitation)
+    events.record(
+        EventKind.CUSTOMER_INVITATION_LINK_ISSUED,
+        tenant=invitation.reseller.tenant,
+        actor=user,
+        obj=invitation,
+    )
+    return token
+
+
+@transaction.atomic
+def customer_invitation_resend(*, invitation: CustomerInvitation, user: User):
+    """ "Resend": the invitation's email again, through the outbox, to the address it was sent to; its
+    delivery carries a fresh link (`links.email_renderer`)."""
+    invitation = _pending_of_reseller(invitation=invitation, user=user)
+    if not invitation.email_to:
+        raise Conflict(
+            _("This invitation was not emailed through the portal. Copy its link again instead."),
+            rule="R11",
+            reason=REASON_NOT_EMAILED,
+        )
+    sent = SentEmail.objects.filter(
+        object_type=CustomerInvitation._meta.label_lower, object_id=str(invitation.pk)
+    )
+    since = clock.now() - dt.timedelta(seconds=RESEND_INTERVAL_SECONDS)
+    recently = _("This invitation was emailed less than a minute ago. Wait a moment before sending it again.")
+    if sent.filter(created_at__gt=since).exists():
+        raise Conflict(recently, rule="R11", reason=REASON_RESENT_RECENTLY)
+    email = emails.email_send(
+        kind=EMAIL_KIND,
+        to=invitation.email_to,
+        subject=invitation.email_subject,
+        body=invitation.email_body,
+        tenant=invitation.reseller.tenant,
+        dedupe_key=f"customer_invitation:{invitation.pk}:{invitation.email_to.lower()}:{sent.count() + 1}",
+        obj=invitation,
+    )
+    if email is None:
+        raise Conflict(recently, rule="R11", reason=REASON_RESENT_RECENTLY)
+    events.record(
+        EventKind.CUSTOMER_INVITATION_RESENT,
+        tenant=invitation.reseller.tenant,
+        actor=user,
+        obj=invitation,
+        payload={"to": invitation.email_to},
+    )
+    return email
 
 
 def draft_text(invitation: CustomerInvitation, token: str) -> tuple[str, str]:
@@ -370,18 +529,21 @@ def customer_invitation_accept(*, token: str, user: User) -> ResellerRelationshi
         emails.email_send(
             kind="customer_relationship.established",
             to=partner.primary_contact_email,
-            subject=_("%(customer)s authorized you as a reseller of record")
-            % {"customer": account.company_name},
-            body=_(
-                "%(customer)s (%(domain)s) authorized %(reseller)s as its indirect reseller and %(provider)s as "
-                "its indirect provider."
-            )
-            % {
-                "customer": account.company_name,
-                "domain": account.domain,
-                "reseller": invitation.reseller.legal_name,
-                "provider": invitation.provider.legal_name,
-            },
+            subject=lambda: (
+                _("%(customer)s authorized you as a reseller of record") % {"customer": account.company_name}
+            ),
+            body=lambda: (
+                _(
+                    "%(customer)s (%(domain)s) authorized %(reseller)s as its indirect reseller and %(provider)s as "
+                    "its indirect provider."
+                )
+                % {
+                    "customer": account.company_name,
+                    "domain": account.domain,
+                    "reseller": invitation.reseller.legal_name,
+                    "provider": invitation.provider.legal_name,
+                }
+            ),
             tenant=partner.tenant,
             dedupe_key=f"customer_relationship:{relationship.pk}:{partner.pk}",
         )

@@ -1,4 +1,8 @@
-"""Orders (R14, R15, R18). Subscription changes and the term-end renewal job are in `subscriptions`."""
+"""Orders (R14, R15, R18). Subscription changes and the term-end renewal job are in `subscriptions`.
+
+R18: Azure reservations and software (offers marked `direct_bill_only`) are bought only through a
+direct-bill relationship. A reservation becomes a subscription with a 1- or 3-year term; software is a
+one-time purchase that creates no subscription (the order line is the purchase)."""
 
 from __future__ import annotations
 
@@ -122,6 +126,54 @@ def order_refusal(*, access: CustomerAccess, user: User) -> DomainError | None:
     return None
 
 
+# The refusals that mean "not through your direct-bill capability": a direct-bill-only offer in such an
+# order is refused for that more specific reason (R18) instead.
+_CHANNEL_REFUSALS = {
+    "orders.direct_bill_not_allowed",
+    "orders.provider_orders",
+    "orders.customer_moved_to_provider",
+}
+
+
+def _direct_bill_only_offers(line_items) -> list[Offer]:
+    if not isinstance(line_items, list):
+        return []
+    ids = [str(i.get("offerId", "")) for i in line_items if isinstance(i, dict)][:MAX_LINE_ITEMS]
+    return list(Offer.objects.filter(pk__in=ids, direct_bill_only=True).order_by("pk"))
+
+
+def direct_bill_only_refusal(*, access: CustomerAccess, offer: Offer) -> Forbidden:
+    """R18 (and R14): Azure reservations and software purchases are direct-bill capabilities; they are bought
+    only by a direct-bill partner for its direct-bill customer, never for a customer served through an
+    indirect reseller and its provider."""
+    values = {"offer": offer.name, "customer": access.customer.company_name}
+    if offer.is_reservation:
+        message = _(
+            "Azure reservations are managed only by a direct-bill partner for its direct-bill customers: "
+            "%(offer)s cannot be bought for %(customer)s through the indirect reseller model."
+        )
+    else:
+        message = _(
+            "Software is purchased only by a direct-bill partner for its direct-bill customers: "
+            "%(offer)s cannot be bought for %(customer)s through the indirect reseller model."
+        )
+    return Forbidden(message % values, rule="R18", reason="orders.direct_bill_only_offer")
+
+
+def _refusal_with_offers(*, access: CustomerAccess, user: User, line_items) -> DomainError | None:
+    """`order_refusal`, or the direct-bill-only refusal when the order is not a direct-bill one and names
+    an Azure reservation or software offer."""
+    refusal = order_refusal(access=access, user=user)
+    channel_refused = refusal is not None and refusal.reason in _CHANNEL_REFUSALS
+    if refusal is None and access.order_mode == "direct":
+        return None
+    if refusal is None or channel_refused:
+        restricted = _direct_bill_only_offers(line_items)
+        if restricted:
+            return direct_bill_only_refusal(access=access, offer=restricted[0])
+    return refusal
+
+
 def _relationship_for_order(access: CustomerAccess, line_items: list[dict]) -> ResellerRelationship:
     profile = access.profile
     if access.order_mode == "provider":
@@ -228,7 +280,7 @@ def order_create(
     provider orders for a reseller's customer with partnerIdOnRecord = the reseller's MPN ID (R18); the
     direct-bill capability is refused for customers acquired as an indirect reseller (R14).
     The same `request_id` twice (a double click, a retried API call) makes one order."""
-    refusal = order_refusal(access=access, user=user)
+    refusal = _refusal_with_offers(access=access, user=user, line_items=line_items)
     if refusal is not None:
         raise refusal
     if billing_cycle not in BILLING_CYCLES:
@@ -277,6 +329,19 @@ def order_create(
     )
     lines = []
     for number, (_item, offer, quantity) in enumerate(parsed):
+        if offer.is_one_time:
+            # Software is a perpetual licence bought once: the order line is the purchase (billed on the
+            # month's invoice); no subscription, nothing to renew.
+            lines.append(
+                {
+                    "lineItemNumber": number,
+                    "offerId": offer.pk,
+                    "quantity": quantity,
+                    "partnerIdOnRecord": "",
+                    "subscriptionId": None,
+                }
+            )
+            continue
         sub = Subscription.objects.create(
             customer=access.customer,
             relationship=relationship,

@@ -58,6 +58,44 @@ def add_months(moment: dt.datetime, months: int) -> dt.datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
+def change_role_refusal(*, access: CustomerAccess, user: User) -> Forbidden | None:
+    """SPEC §10: the roles that change a partner's subscriptions (quantity, status, auto-renew)."""
+    if role_allows(user, ORDER_ROLES, access.profile):
+        return None
+    return Forbidden(
+        _("Only a %(roles)s of the partner can change subscriptions.") % {"roles": roles_text(ORDER_ROLES)},
+        rule="R18",
+        reason="subscriptions.role_cannot_change",
+    )
+
+
+def ended_refusal(subscription: Subscription) -> Conflict | None:
+    if subscription.status in (Subscription.Status.EXPIRED, Subscription.Status.DELETED):
+        return Conflict(_("This subscription has ended and cannot be changed."), reason="subscriptions.ended")
+    return None
+
+
+def suspended_refusal(subscription: Subscription) -> Conflict | None:
+    if subscription.status != Subscription.Status.ACTIVE:
+        return Conflict(
+            _("Reactivate the subscription before changing its quantity."), reason="subscriptions.suspended"
+        )
+    return None
+
+
+def quantity_refusal(*, access: CustomerAccess, user: User, subscription: Subscription) -> DomainError | None:
+    """Why `user` cannot change the quantity of `subscription` now, or None: the checks `subscription_update`
+    runs for a quantity change, in its order ("Why can't I?" asks this)."""
+    if not access.manages(subscription):
+        return NotFound()
+    return (
+        change_role_refusal(access=access, user=user)
+        or quantity_change_refusal(access=access, subscription=subscription)
+        or ended_refusal(subscription)
+        or suspended_refusal(subscription)
+    )
+
+
 @transaction.atomic
 def subscription_update(
     *,
@@ -72,20 +110,17 @@ def subscription_update(
     indirect subscription is its provider's to change (R14, R18)."""
     if not access.manages(subscription):
         raise NotFound()
-    if not role_allows(user, ORDER_ROLES, access.profile):
-        raise Forbidden(
-            _("Only a %(roles)s of the partner can change subscriptions.")
-            % {"roles": roles_text(ORDER_ROLES)},
-            rule="R18",
-            reason="subscriptions.role_cannot_change",
-        )
+    refusal = change_role_refusal(access=access, user=user)
+    if refusal is not None:
+        raise refusal
     sub = Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
     if quantity is not None and quantity != sub.quantity:
         refusal = quantity_change_refusal(access=access, subscription=sub)
         if refusal is not None:
             raise refusal
-    if sub.status in (Subscription.Status.EXPIRED, Subscription.Status.DELETED):
-        raise Conflict(_("This subscription has ended and cannot be changed."), reason="subscriptions.ended")
+    refusal = ended_refusal(sub)
+    if refusal is not None:
+        raise refusal
     tenant = access.customer.tenant
     if status is not None and status not in (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED):
         raise DomainError(
@@ -96,11 +131,9 @@ def subscription_update(
         sub.save(update_fields=["status"])
         events.record(EventKind.SUBSCRIPTION_REACTIVATED, tenant=tenant, actor=user, obj=sub)
     if quantity is not None and quantity != sub.quantity:
-        if sub.status != Subscription.Status.ACTIVE:
-            raise Conflict(
-                _("Reactivate the subscription before changing its quantity."),
-                reason="subscriptions.suspended",
-            )
+        refusal = suspended_refusal(sub)
+        if refusal is not None:
+            raise refusal
         if not sub.offer.min_quantity <= quantity <= sub.offer.max_quantity:
             raise DomainError(
                 _("The quantity must be between %(min)d and %(max)d.")

@@ -14,7 +14,10 @@ from django.views.decorators.http import require_POST
 
 from partnercenter import ids, paging
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
+from partnercenter.templatetags import timeline
+from tenants.models import Program, ProgramMembership
 from tenants.permissions import partner_required
+from tenants.selectors import programs_for
 
 from .. import selectors, services
 from ..forms import (
@@ -25,9 +28,9 @@ from ..forms import (
     OrderForm,
     SubscriptionActionForm,
 )
-from ..models import Subscription
+from ..models import Offer, RelationshipKind, Subscription
 from ..services.accounts import reseller_relationships_remove
-from ..services.directory import licenses_update
+from ..services.directory import license_change as license_change_service
 from ..services.orders import order_refusal
 
 PAGE_SIZE = 25
@@ -52,6 +55,15 @@ def customer_list(request):
     )
     providers, resellers = options.providers, options.resellers
     form = CustomerFilterForm(request.GET or None, providers=providers, resellers=resellers)
+    # The layout's navigation reads the same memberships (request.partner_programs): no second query.
+    request.partner_programs = programs_for(profile)
+    audience = _list_audience(request.partner_programs, options)
+    # Only the kinds of customers this partner can have: a provider has no direct-bill customers.
+    form.fields["relationship"].choices = [
+        (value, label)
+        for value, label in form.fields["relationship"].choices
+        if not value or value in audience["kinds"]
+    ]
     filters = form.cleaned_data if form.is_valid() else {}
     reseller_filter = next((r for r in resellers if r.pk == filters.get("reseller")), None)
     qs = selectors.customers_for_partner(
@@ -81,10 +93,37 @@ def customer_list(request):
             "form": form,
             "query": query.urlencode(),
             "options": options,
+            "audience": audience["name"],
             "provider_filter": next((p for p in providers if p.pk == filters.get("provider")), None),
             "reseller_filter": reseller_filter,
         },
     )
+
+
+def _active(programs: dict, program: str) -> bool:
+    membership = programs.get(program)
+    return membership is not None and membership.status == ProgramMembership.Status.ACTIVE
+
+
+def _list_audience(programs: dict, options) -> dict:
+    """Who reads the Customers page: a direct-bill partner, an indirect reseller, both, or a provider, and
+    the relationship kinds its customers can have."""
+    direct = _active(programs, Program.DIRECT_BILL)
+    provider = _active(programs, Program.INDIRECT_PROVIDER)
+    kinds = set()
+    if direct:
+        kinds.add(RelationshipKind.DIRECT.value)
+    if options.is_reseller or provider:
+        kinds.add(RelationshipKind.INDIRECT.value)
+    if direct and options.is_reseller:
+        name = "both"
+    elif options.is_reseller:
+        name = "reseller"
+    elif provider and not direct:
+        name = "provider"
+    else:
+        name = "direct"
+    return {"name": name, "kinds": kinds}
 
 
 @partner_required
@@ -97,10 +136,14 @@ def customer_detail(request, customer_id):
         else None
     )
     users = list(users_page.object_list) if users_page else []
+    orders = _with_offer_names(list(selectors.orders_for(access=access)[:20]))
+    history, history_next = _customer_timeline(request, access, subscriptions, orders)
     return render(
         request,
         "customers/detail.html",
         {
+            "timeline": history,
+            "timeline_next": history_next,
             "access": access,
             "customer": access.customer,
             "subscriptions": subscriptions,
@@ -109,11 +152,47 @@ def customer_detail(request, customer_id):
             "licensable": access.licensable(subscriptions),
             "users": users,
             "users_page": users_page,
-            "orders": selectors.orders_for(access=access)[:20],
+            "orders": orders,
             "user_form": CustomerUserForm(),
             "removable": access.removable_relationships,
         },
     )
+
+
+def _with_offer_names(orders):
+    """Each order's line items with the offer's name (people read product names, not offer ids): one query
+    for the page's orders."""
+    ids_ = {str(li.get("offerId")) for o in orders for li in (o.line_items or []) if isinstance(li, dict)}
+    names = dict(Offer.objects.filter(id__in=ids_).values_list("id", "name")) if ids_ else {}
+    for o in orders:
+        o.lines = [
+            {
+                "name": names.get(str(li.get("offerId")), _("Unknown product")),
+                "quantity": li.get("quantity"),
+                "partner_on_record": li.get("partnerIdOnRecord"),
+            }
+            for li in (o.line_items or [])
+            if isinstance(li, dict)
+        ]
+    return orders
+
+
+def _customer_timeline(request, access, subscriptions, orders):
+    """The customer's history as this partner may see it (the customer account, this partner's
+    relationships with it, their orders and subscriptions), from the audit trail, and the next renewal or
+    expiry."""
+    found = timeline.trail([access.customer, *access.relationships, *orders, *subscriptions])
+    entries = timeline.entries(found, viewer_tenant_id=request.user.tenant_id)
+    upcoming = sorted(
+        (s for s in subscriptions if s.status == Subscription.Status.ACTIVE and s.term_end),
+        key=lambda s: s.term_end,
+    )
+    following = None
+    if upcoming:
+        first = upcoming[0]
+        text = _("%(name)s renews on") if first.auto_renew else _("%(name)s ends on")
+        following = timeline.Next(text % {"name": first.friendly_name}, first.term_end)
+    return entries, following
 
 
 @partner_required
@@ -330,18 +409,26 @@ def license_change(request, customer_id, user_id):
     if not form.is_valid():
         messages.error(request, _("Choose a subscription."))
     else:
-        ref = {"subscription_id": form.cleaned_data["subscription"]}
-        change = {"assign": [ref]} if form.cleaned_data["action"] == "assign" else {"remove": [ref]}
+        action = form.cleaned_data["action"]
         try:
-            licenses_update(access=access, user=request.user, customer_user=customer_user, **change)
+            license_change_service(
+                access=access,
+                user=request.user,
+                customer_user=customer_user,
+                subscription_id=form.cleaned_data["subscription"],
+                action=action,
+            )
         except (NotFound, Forbidden):
             raise  # a 404 or 403 page, not a message: not this partner's subscription, or a refused role
         except DomainError as exc:
             messages.error(request, exc.text)
         else:
-            messages.success(
-                request, _("Licenses of %(upn)s updated.") % {"upn": customer_user.user_principal_name}
+            done = (
+                _("License assigned to %(upn)s.")
+                if action == "assign"
+                else _("License removed from %(upn)s.")
             )
+            messages.success(request, done % {"upn": customer_user.user_principal_name})
     return redirect(reverse("customers:detail", args=[access.customer.tenant_id]) + "#licenses")
 
 

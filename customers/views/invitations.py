@@ -7,16 +7,15 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from invitations import links
 from invitations.link_pages import link_headers, link_problem
-from partnercenter import ids
+from partnercenter import clock, ids
 from partnercenter.errors import DomainError, Forbidden
 from tenants.models import PartnerProfile
 from tenants.permissions import partner_required, tenant_required
@@ -25,6 +24,7 @@ from tenants.services import is_direct_bill
 from .. import selectors, services
 from ..forms import DraftEmailForm, InviteChooseForm
 from ..models import ResellerRelationship
+from ..services import invitations as invitation_services
 from ..services.accounts import direct_relationship_refusal
 from ..services.invitations import (
     acceptance_refusal,
@@ -62,7 +62,8 @@ def _render_draft(request, invitation, form, token, status=200):
 @never_cache
 @partner_required
 def invite(request):
-    """Step 1: choose the provider (and DAP); the POST creates the invitation and shows the draft email."""
+    """Step 1: choose the provider (and DAP); the POST shows the draft email. Nothing is stored until
+    Done: the draft travels signed in the draft page's form, and its link works only after Done."""
     _require_reseller(request)
     providers = selectors.partnered_providers(reseller=request.partner_profile)
     initial = {"include_delegated_admin": True}
@@ -77,7 +78,7 @@ def invite(request):
     form = InviteChooseForm(request.POST or None, providers=providers, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, token = services.customer_invitation_create(
+            invitation, draft = invitation_services.customer_invitation_draft(
                 reseller=request.partner_profile,
                 user=request.user,
                 provider=form.cleaned_data["provider"],
@@ -86,9 +87,9 @@ def invite(request):
         except DomainError as exc:
             form.add_error(None, exc.text)
         else:
-            subject, body = draft_text(invitation, token)
-            draft = DraftEmailForm(initial={"subject": subject, "body": body, "token": token})
-            return _render_draft(request, invitation, draft, token)
+            subject, body = draft_text(invitation, draft.token)
+            form = DraftEmailForm(initial={"subject": subject, "body": body, "draft": draft.signed})
+            return _render_draft(request, invitation, form, draft.token)
     return render(
         request,
         "customers/invite_choose.html",
@@ -97,31 +98,43 @@ def invite(request):
     )
 
 
+@never_cache
 @require_POST
 @partner_required
-def invite_done(request, pk: int):
-    """ "Done": the edited text is checked server-side (the link must stay) and kept; optionally emailed."""
+def invite_done(request):
+    """ "Done": the invitation is stored only now (its link works from now on); the edited text is checked
+    server-side (the link must stay) and kept, and emailed when an address is given."""
     _require_reseller(request)
-    invitation = selectors.invitation_of(reseller=request.partner_profile, invitation_id=pk)
     form = DraftEmailForm(request.POST)
-    token = request.POST.get("token", "")
-    if not links.token_matches(invitation, token):
-        raise PermissionDenied(_("This draft does not belong to that invitation."))
+    try:
+        invitation, draft = invitation_services.customer_invitation_draft_open(
+            reseller=request.partner_profile, user=request.user, signed=request.POST.get("draft", "")
+        )
+    except Forbidden:
+        raise  # a refused role: the 403 page with the rule and the roles needed (SPEC §10)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+        return redirect("customers:invite")
     if form.is_valid():
         try:
-            services.customer_invitation_finish_draft(
-                invitation=invitation,
+            invitation, created = invitation_services.customer_invitation_send_draft(
+                reseller=request.partner_profile,
                 user=request.user,
-                token=token,
+                draft=draft.signed,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 email_to=form.cleaned_data["email_to"],
             )
         except DomainError as exc:
-            on_body = exc.reason == links.REASON_DRAFT_LINK_MISSING
-            form.add_error("body" if on_body else None, exc.text)
+            field = {
+                links.REASON_DRAFT_LINK_MISSING: "body",
+                invitation_services.REASON_SUBJECT_MISSING: "subject",
+            }.get(exc.reason)
+            form.add_error(field, exc.text)
         else:
-            if form.cleaned_data["email_to"]:
+            if not created:
+                messages.info(request, _("This invitation was already created."))
+            elif form.cleaned_data["email_to"]:
                 messages.success(
                     request,
                     _("The invitation was emailed to %(to)s.") % {"to": form.cleaned_data["email_to"]},
@@ -129,7 +142,7 @@ def invite_done(request, pk: int):
             else:
                 messages.success(request, _("The invitation is ready. Send the link to your customer."))
             return redirect("customers:invitations")
-    return _render_draft(request, invitation, form, token, status=400)
+    return _render_draft(request, invitation, form, draft.token, status=400)
 
 
 @partner_required
@@ -137,13 +150,25 @@ def invitations_sent(request):
     page = Paginator(selectors.invitations_sent(reseller=request.partner_profile), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "customers/invitations_sent.html", {"page_obj": page})
+    return render(
+        request,
+        "customers/invitations_sent.html",
+        {"page_obj": page, "can_invite": request.user.role in invitation_services.INVITER_ROLES},
+    )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @partner_required
 def invitation_revoke(request, pk: int):
+    """GET asks for confirmation (works without JavaScript); POST revokes."""
     invitation = selectors.invitation_of(reseller=request.partner_profile, invitation_id=pk)
+    if request.method == "GET":
+        _require_reseller(request)
+        return render(
+            request,
+            "customers/invite_revoke.html",
+            {"invitation": invitation, "status": invitation.effective_status(clock.now())},
+        )
     try:
         services.customer_invitation_revoke(invitation=invitation, user=request.user)
     except Forbidden:
@@ -152,6 +177,39 @@ def invitation_revoke(request, pk: int):
         messages.error(request, exc.text)
     else:
         messages.success(request, _("The invitation was revoked; its link no longer works."))
+    return redirect("customers:invitations")
+
+
+@never_cache
+@require_POST
+@partner_required
+def invitation_link_again(request, pk: int):
+    """Copy link again: one more link of the same pending invitation, shown once on this page."""
+    invitation = selectors.invitation_of(reseller=request.partner_profile, invitation_id=pk)
+    try:
+        token = invitation_services.customer_invitation_link_again(invitation=invitation, user=request.user)
+    except Forbidden:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.text)
+        return redirect("customers:invitations")
+    return render(
+        request, "customers/invite_link.html", {"invitation": invitation, "link": invitation_url(token)}
+    )
+
+
+@require_POST
+@partner_required
+def invitation_resend(request, pk: int):
+    invitation = selectors.invitation_of(reseller=request.partner_profile, invitation_id=pk)
+    try:
+        email = invitation_services.customer_invitation_resend(invitation=invitation, user=request.user)
+    except Forbidden:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("The invitation was sent again to %(to)s.") % {"to": email.to})
     return redirect("customers:invitations")
 
 

@@ -21,7 +21,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the ops landing page and the portal's apps listed first.
+    "partnercenter.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "invitations",
     "customers",
     "webhooks",
+    "transition",
+    "scenarios",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +55,10 @@ MIDDLEWARE = [
     "partnercenter.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's chosen language wins over the cookie and Accept-Language (tenants/language.py).
+    "tenants.middleware.UserLanguageMiddleware",
+    # A request of a scenario's user runs with the scenario's clock (docs/scenarios.md).
+    "scenarios.middleware.ScenarioClockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partnercenter.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -199,6 +206,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
 
 # The cache holds the API throttles' counters (django-axes keeps lockouts in the database). With more than
 # one web process the limits must be shared: a Redis cache (`redis://host:6379/1`, production's default;

@@ -3,13 +3,37 @@
   "use strict";
   var toggle = document.querySelector("[data-nav-toggle]");
   if (toggle) {
-    toggle.addEventListener("click", function () {
-      var open = document.body.classList.toggle("nav-open");
+    var setOpen = function (open) {
+      document.body.classList.toggle("nav-open", open);
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    toggle.addEventListener("click", function () {
+      setOpen(!document.body.classList.contains("nav-open"));
+    });
+    // Escape closes the phone menu and gives the focus back to its button.
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && document.body.classList.contains("nav-open")) {
+        setOpen(false);
+        toggle.focus();
+      }
     });
   }
+  // A choice made with the mouse applies at once; from the keyboard the arrow keys only move through the
+  // options (nothing happens on input) and Enter applies the choice.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
-    el.addEventListener("change", function () { el.form.submit(); });
+    var byKey = false;
+    el.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        el.form.submit();
+        return;
+      }
+      byKey = event.key !== "Tab";
+    });
+    el.addEventListener("pointerdown", function () { byKey = false; });
+    el.addEventListener("change", function () {
+      if (!byKey) { el.form.submit(); }
+    });
   });
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -23,6 +47,29 @@
   });
   document.querySelectorAll("[data-select-on-focus]").forEach(function (el) {
     el.addEventListener("focus", function () { el.select(); });
+  });
+  // Tables stack into one card per row on a phone (portal.css); each cell is labelled with its column's
+  // header. A cell that already has a data-label keeps it. Without this file the table scrolls instead.
+  document.querySelectorAll("table.table").forEach(function (table) {
+    var head = table.tHead && table.tHead.rows.length ? table.tHead.rows[table.tHead.rows.length - 1] : null;
+    var labels = [];
+    if (head) {
+      Array.prototype.forEach.call(head.cells, function (cell) {
+        for (var i = 0; i < cell.colSpan; i += 1) { labels.push(cell.textContent.replace(/\s+/g, " ").trim()); }
+      });
+    }
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (!cell.hasAttribute("data-label") && cell.colSpan === 1 && labels[column]) {
+            cell.setAttribute("data-label", labels[column]);
+          }
+          column += cell.colSpan;
+        });
+      });
+    });
+    table.classList.add("stackable");
   });
   // Forms that ask before a destructive action (no inline handlers: the Content-Security-Policy forbids them).
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {

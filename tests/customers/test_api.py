@@ -11,7 +11,7 @@ from customers.models import CustomerAccount, CustomerUser, Order, ResellerRelat
 from partnercenter import clock
 from tenants.models import Program, ProgramMembership, Tenant, User
 from tests.customers.factories import make_customer, make_partnered, order, relate
-from tests.factories import make_direct_bill_partner
+from tests.factories import make_direct_bill_partner, make_partner, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,9 @@ def test_list_shape_filter_and_continuation(world):
     names = {c["companyProfile"]["companyName"] for c in body["items"]}
     assert names == {"Wingtip Toys", "Tailspin Toys"}
     item = next(c for c in body["items"] if c["companyProfile"]["companyName"] == "Tailspin Toys")
-    assert item["id"] == str(world["indirect"].id) and item["relationships"] == ["indirect"]
+    assert item["id"] == str(world["indirect"].id) and item["portal"]["relationships"] == ["indirect"]
+    assert item["relationshipToPartner"] == "reseller"
+    assert item["links"]["self"]["uri"] == f"/customers/{world['indirect'].id}"
     assert item["attributes"]["objectType"] == "Customer"
     f = json.dumps({"Field": "CompanyName", "Value": "Wing", "Operator": "starts_with"})
     filtered = r.get("/v1/customers", {"filter": f}).json()
@@ -83,7 +85,9 @@ def test_list_shape_filter_and_continuation(world):
 def test_bad_filter_is_a_400_error_body(world, bad):
     resp = world["r"].get("/v1/customers", {"filter": bad})
     assert resp.status_code == 400
-    assert set(resp.json()) == {"code", "description", "data"}
+    body = resp.json()
+    assert set(body) == {"code", "description", "data", "source", "reason"}
+    assert body["source"] == "PartnerFD" and body["reason"] == "customers.bad_filter"
 
 
 def test_lists_do_not_leak(world):
@@ -319,7 +323,10 @@ def test_users_and_license_updates(world):
     upd = world["r"].post(
         f"{base}/{uid}/licenseupdates", {"licensesToAssign": [{"skuId": "CFQ7TTC0LH18:0001"}]}, format="json"
     )
-    assert upd.status_code == 201 and upd.json()["licensesAssigned"][0]["skuId"] == "CFQ7TTC0LH18:0001"
+    assert upd.status_code == 201 and upd.json()["licensesToAssign"] == [
+        {"skuId": "CFQ7TTC0LH18:0001", "excludedPlans": None}
+    ]
+    assert upd.json()["portal"]["licenses"][0]["productSku"]["id"] == "CFQ7TTC0LH18:0001"
     assert world["r"].get(f"{base}/{uid}/licenses").json()["totalCount"] == 1
     # The provider orders but does not administer users (R12).
     assert world["p"].get(base).status_code == 403
@@ -330,7 +337,7 @@ def test_users_and_license_updates(world):
     rem = world["r"].post(
         f"{base}/{uid}/licenseupdates", {"licensesToRemove": ["CFQ7TTC0LH18:0001"]}, format="json"
     )
-    assert rem.json()["licensesAssigned"] == []
+    assert rem.json()["licensesToRemove"] == ["CFQ7TTC0LH18:0001"] and rem.json()["portal"]["licenses"] == []
     bad = world["r"].post(
         f"{base}/{uid}/licenseupdates", {"licensesToAssign": [{"skuId": "nope"}]}, format="json"
     )
@@ -349,13 +356,13 @@ def test_seat_limit_through_the_api(world):
     for uid in uids[:3]:
         ok = world["r"].post(
             f"{base}/{uid}/licenseupdates",
-            {"licensesToAssign": [{"subscriptionId": str(sub.pk)}]},
+            {"licensesToAssign": [{"portal": {"subscriptionId": str(sub.pk)}}]},
             format="json",
         )
         assert ok.status_code == 201
     full = world["r"].post(
         f"{base}/{uids[3]}/licenseupdates",
-        {"licensesToAssign": [{"subscriptionId": str(sub.pk)}]},
+        {"licensesToAssign": [{"portal": {"subscriptionId": str(sub.pk)}}]},
         format="json",
     )
     assert full.status_code == 409
@@ -366,7 +373,8 @@ def test_offers(world):
     names = {o["name"] for o in body["items"]}
     assert {"Microsoft 365 Business Basic", "Office 365 E3", "Azure plan"} <= names
     azure = next(o for o in body["items"] if o["name"] == "Azure plan")
-    assert azure["billing"] == "usage" and azure["termDuration"] == "P1Y"
+    assert azure["billing"] == "usage" and azure["portal"]["termDuration"] == "P1Y"
+    assert azure["unitType"] == "Usage-based" and azure["supportedBillingCycles"] == ["monthly"]
 
 
 def test_customer_tenant_users_cannot_use_partner_endpoints(world):
@@ -518,3 +526,139 @@ def test_api_continuation_walks_every_customer_once_at_constant_cost(world, n, m
     assert len(seen) == len(set(seen)) and len(seen) >= n
     assert set(totals) == {(min(len(seen), 100), len(seen) > 100)}
     assert len(costs) == 1  # page 2 costs what the last page costs
+
+
+def _new_customer(domain="adatum.onmicrosoft.com", **extra):
+    return {
+        "companyProfile": {"domain": domain},
+        "billingProfile": {
+            "companyName": "Adatum",
+            "email": "it@adatum.example",
+            "defaultAddress": {"country": "US", "city": "Redmond", "firstName": "Gena", "lastName": "Soto"},
+        },
+        **extra,
+    }
+
+
+def test_direct_bill_partner_creates_a_direct_customer(api_client_for):
+    partner, user = make_direct_bill_partner()
+    client = api_client_for(user)
+    resp = client.post("/v1/customers", _new_customer(), format="json")
+    assert resp.status_code == 201, resp.content
+    body = resp.json()
+    assert body["relationshipToPartner"] == "reseller" and body["allowDelegatedAccess"] is True
+    assert body["associatedPartnerId"] is None and body["portal"]["relationships"] == ["direct"]
+    assert body["companyProfile"]["domain"] == "adatum.onmicrosoft.com"
+    assert body["billingProfile"]["defaultAddress"]["country"] == "US"
+    assert body["userCredentials"]["userName"] == "admin@adatum.onmicrosoft.com"
+    rel = ResellerRelationship.objects.get(customer__tenant_id=body["id"])
+    assert (rel.partner, rel.kind, rel.delegated_admin) == (partner, "direct", True)
+    listed = client.get("/v1/customers").json()["items"]
+    assert [c["id"] for c in listed] == [body["id"]]
+    assert "userCredentials" not in listed[0]  # the password is shown once
+
+
+def test_create_reads_the_real_sdks_pascal_case_body(api_client_for):
+    """The Partner Center SDKs send PascalCase keys (create-a-customer's request example)."""
+    _partner, user = make_direct_bill_partner()
+    body = {
+        "CompanyProfile": {"Domain": "Fabrikam7.onmicrosoft.com"},
+        "BillingProfile": {
+            "Culture": "EN-US",
+            "Email": "test@outlook.com",
+            "Language": "en",
+            "CompanyName": "Fabrikam Seven",
+            "DefaultAddress": {"FirstName": "Test", "City": "Redmond", "State": "WA", "Country": "US"},
+        },
+        "RelationshipToPartner": "none",
+        "Attributes": {"ObjectType": "Customer"},
+    }
+    resp = api_client_for(user).post("/v1/customers", body, format="json")
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["companyProfile"]["domain"] == "fabrikam7.onmicrosoft.com"
+    assert CustomerAccount.objects.get(tenant__default_domain="fabrikam7.onmicrosoft.com").city == "Redmond"
+
+
+def test_indirect_reseller_and_provider_cannot_create_a_direct_customer(api_client_for):
+    """R13: an indirect reseller without the direct-bill program gets the refusal; so does a provider that
+    names no reseller. Nothing is created."""
+    reseller, ruser = make_partner(Program.INDIRECT_RESELLER)
+    _provider, puser = make_provider()
+    counts = (Tenant.objects.count(), User.objects.count(), CustomerAccount.objects.count())
+    for user in (ruser, puser):
+        resp = api_client_for(user).post("/v1/customers", _new_customer(), format="json")
+        assert resp.status_code == 403, resp.content
+        assert resp.json()["reason"] == "customers.create_not_direct_bill"
+        assert resp.json()["source"] == "PartnerFD"
+    assert (Tenant.objects.count(), User.objects.count(), CustomerAccount.objects.count()) == counts
+
+
+@pytest.mark.parametrize("domain", ["adatum.example.com", ".onmicrosoft.com", "  "])
+def test_a_domain_that_is_not_onmicrosoft_is_a_400(api_client_for, domain):
+    _partner, user = make_direct_bill_partner()
+    before = Tenant.objects.count()
+    resp = api_client_for(user).post("/v1/customers", _new_customer(domain), format="json")
+    assert resp.status_code == 400 and resp.json()["reason"] == "input.invalid"
+    assert "companyProfile" in resp.json()["description"]
+    assert Tenant.objects.count() == before
+
+
+def test_error_bodies_carry_source_and_reason(world, client):
+    unauthenticated = client.get("/v1/customers")
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.json()["source"] == "PartnerFD"
+    assert unauthenticated.json()["reason"] == "not_authenticated"
+    unknown = world["r"].get(f"/v1/customers/{uuid.uuid4()}")
+    assert unknown.status_code == 404 and unknown.json()["reason"]
+    assert set(unknown.json()) == {"code", "description", "data", "source", "reason"}
+
+
+def test_excluded_plans_are_refused_not_ignored(world):
+    base = f"/v1/customers/{world['indirect'].id}/users"
+    uid = (
+        world["r"].post(base, {"userPrincipalName": "pat", "displayName": "Pat"}, format="json").json()["id"]
+    )
+    resp = world["r"].post(
+        f"{base}/{uid}/licenseupdates",
+        {"licensesToAssign": [{"skuId": "CFQ7TTC0LH18:0001", "excludedPlans": ["x"]}]},
+        format="json",
+    )
+    assert resp.status_code == 400
+    assert world["r"].get(f"{base}/{uid}/licenses").json()["totalCount"] == 0
+
+
+def test_direct_bill_only_offers_are_not_available_to_an_indirect_only_partner(world, api_client_for):
+    from customers.models import Offer
+
+    offer = Offer.objects.filter(is_active=True).first()
+    Offer.objects.filter(pk=offer.pk).update(direct_bill_only=True)
+    _reseller, ruser = make_partner(Program.INDIRECT_RESELLER)
+    for client, available in ((api_client_for(ruser), False), (world["r"], True)):
+        items = client.get("/v1/offers", {"size": 500}).json()["items"]
+        item = next(o for o in items if o["id"] == offer.pk)
+        assert item["isAvailableForPurchase"] is available
+        assert item["portal"]["directBillOnly"] is True
+
+
+@pytest.mark.parametrize("kind", ["orders", "subscriptions", "users"])
+def test_order_subscription_and_user_lists_cost_the_same_for_more_rows(world, kind):
+    """The real shapes (offers of the line items, links, licenses) are built without a query per row."""
+    reseller, provider = world["reseller"], world["provider"]
+    puser = provider.tenant.users.first()
+    path = f"/v1/customers/{world['indirect'].id}/{kind}"
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert world["r"].get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()  # warm: the token records its last use at most once a minute
+    few = queries()
+    for i in range(4):
+        order(provider, puser, world["indirect"], offer_id="CFQ7TTC0LDPB:0001", pior=reseller.mpn_id)
+        world["r"].post(
+            f"/v1/customers/{world['indirect'].id}/users",
+            {"userPrincipalName": f"q{i}", "displayName": f"Q{i}"},
+            format="json",
+        )
+    assert queries() == few

@@ -59,11 +59,13 @@ def test_invite_page_preselects_provider_and_shows_the_draft_email():
     )
     assert draft.status_code == 200
     html = draft.content.decode()
-    inv = CustomerInvitation.objects.get()
     token = LINK.search(html).group(1)
     assert "Open in email" in html and "Copy to clipboard" in html and "Done" in html
     assert 'href="mailto:?subject=' in html
     assert reseller.legal_name in html and provider.legal_name in html
+    assert CustomerInvitation.objects.count() == 0  # nothing is stored before Done
+    assert c.post("/customers/invite/done/", draft.context["form"].initial).status_code == 302
+    inv = CustomerInvitation.objects.get()
     # Only the hash is stored, and the stored draft never contains the clear link.
     assert inv.token_hash != token and len(inv.token_hash) == 64
     assert token not in inv.email_body and "[personalized invitation link]" in inv.email_body
@@ -73,28 +75,31 @@ def test_invite_page_preselects_provider_and_shows_the_draft_email():
 
 def test_done_requires_the_link_to_stay_and_can_email_the_customer():
     reseller, ruser, provider, _p = make_partnered()
-    inv, token = _invite(reseller, ruser, provider)
-    url = f"https://portal.test/customers/invitations/{token}/"
     c = _client(ruser)
-    done = reverse("customers:invite_done", args=[inv.pk])
-    removed = c.post(done, {"subject": "Hi", "body": "Please authorize us.", "token": token})
+    page = c.post("/customers/invite/", {"provider": provider.tenant_id, "include_delegated_admin": "on"})
+    token = LINK.search(page.content.decode()).group(1)
+    signed = page.context["form"].initial["draft"]
+    url = f"https://portal.test/customers/invitations/{token}/"
+    done = reverse("customers:invite_done")
+    removed = c.post(done, {"subject": "Hi", "body": "Please authorize us.", "draft": signed})
     assert removed.status_code == 400
     assert "must stay" in removed.content.decode()
     assert SentEmail.objects.filter(kind="customer_invitation").count() == 0
-    altered = c.post(done, {"subject": "Hi", "body": url.replace(token, token[:-2] + "xx"), "token": token})
+    altered = c.post(done, {"subject": "Hi", "body": url.replace(token, token[:-2] + "xx"), "draft": signed})
     assert altered.status_code == 400
+    assert CustomerInvitation.objects.count() == 0
 
     ok = c.post(
         done,
         {
             "subject": "Join us",
             "body": f"Edited text.\n{url}\nThanks",
-            "token": token,
+            "draft": signed,
             "email_to": "it@cust.example",
         },
     )
     assert ok.status_code == 302
-    inv.refresh_from_db()
+    inv = CustomerInvitation.objects.get()
     assert inv.email_subject == "Join us" and "Edited text." in inv.email_body and token not in inv.email_body
     email = SentEmail.objects.get(kind="customer_invitation")
     assert (

@@ -1,5 +1,5 @@
-"""The two-sided journey in Chromium (R10): the provider requests a reseller relationship and sends it;
-the reseller's global admin opens the link from the recorded email, signs in, accepts; both lists show
+"""The two-sided journey in Chromium (R10): the provider requests a reseller relationship and sends it
+(nothing exists before Send; revoking asks first; the link can be copied again); the reseller's global admin opens the link from the recorded email, signs in, accepts; both lists show
 each other."""
 
 import re
@@ -7,11 +7,17 @@ import re
 import pytest
 from django.core import mail
 
+from invitations import links
+from invitations.models import PartnerInvitation
 from partnercenter.models import SentEmail
 from tenants.models import Partnership, Program
 from tests.factories import make_partner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _token(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[1]
 
 
 def test_provider_invites_and_reseller_accepts(page, sign_in, live_server):
@@ -25,15 +31,18 @@ def test_provider_invites_and_reseller_accepts(page, sign_in, live_server):
     # Provider: Indirect resellers → Request a reseller relationship → draft email → Send
     sign_in(provider_admin.email)
     page.locator('[data-nav="invitations:indirect_resellers"]').click()
-    page.get_by_role("button", name="Request a reseller relationship").click()
+    page.get_by_role("link", name="Request a reseller relationship").click()
     link = page.get_by_test_id("invitation-link").input_value()
     assert link.startswith(live_server.url + "/invitations/partner/")
+    # A draft is stored nowhere: its link does not work yet.
+    assert PartnerInvitation.objects.count() == 0
+    assert links.lookup(PartnerInvitation, _token(link)) == (None, links.UNKNOWN)
     body = page.get_by_label("Message")
     assert link in body.input_value()
     # client-side check: removing the link blocks sending
     original = body.input_value()
     body.fill("Please join us.")
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     assert page.locator("#link-missing").is_visible()
     assert SentEmail.objects.count() == 0
     body.fill("Hello from Fabrikam!\n\nAccept here: " + link + "\n")
@@ -43,11 +52,28 @@ def test_provider_invites_and_reseller_accepts(page, sign_in, live_server):
     page.get_by_role("button", name="Copy to clipboard").click()
     page.get_by_text("Copied to the clipboard.").wait_for()
     assert link in page.evaluate("navigator.clipboard.readText()")
+    # Send without an address: the field says what is missing, nothing is stored.
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_text("Enter the reseller's email address to send the invitation.").wait_for()
+    assert PartnerInvitation.objects.count() == 0
     page.get_by_label("Reseller email address").fill(reseller_admin.email)
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     page.get_by_text("The invitation was sent to").wait_for()
     assert page.get_by_test_id("sent-to").inner_text().startswith(reseller_admin.email)
     assert original  # the default draft had text
+    invitation = PartnerInvitation.objects.get()
+    assert links.lookup(PartnerInvitation, _token(link)) == (invitation, links.PENDING)
+    # Revoke asks first; Cancel keeps the invitation. Resend emails it again; Copy link again shows a link.
+    page.get_by_role("link", name="Revoke invitation").click()
+    page.get_by_test_id("revoke-confirm").wait_for()
+    page.get_by_role("link", name="Cancel").click()
+    assert PartnerInvitation.objects.get().status == "pending"
+    page.get_by_role("button", name="Copy link again").click()
+    again = page.get_by_test_id("invitation-link").input_value()
+    assert again != link and links.lookup(PartnerInvitation, _token(again))[1] == links.PENDING
+    page.get_by_role("link", name="Back to the invitation").click()
+    page.get_by_test_id("invitation-history").wait_for()
+    assert "Link copied again" in page.get_by_test_id("invitation-history").inner_text()
 
     # The stored email holds no link (a placeholder); the delivered one carries a fresh, working link.
     email = SentEmail.objects.get(kind="partner_invitation")

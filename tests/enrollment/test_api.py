@@ -63,7 +63,7 @@ def test_not_eligible_is_409_with_every_reason(api_client_for):
     response = api.post(URL)
     assert response.status_code == 409
     body = response.json()
-    assert set(body) == {"code", "description", "data"}
+    assert set(body) == {"code", "description", "data", "source", "reason"}
     assert [r["code"] for r in body["data"]] == ["not_identified_for_offboarding", "profile_not_confirmed"]
     assert [r["rule"] for r in body["data"]] == ["R3", "R2"]
     # the same reasons as GET shows

@@ -117,7 +117,8 @@ def test_a_refusal_is_an_event_with_the_same_reasons(eligible):
     assert exc.value.data == expected
     event = Event.objects.get(kind="enrollment.refused", tenant=profile.tenant)
     assert event.payload["reasons"] == expected
-    assert "R3" in event.reason and "R2" in event.reason
+    assert {r["rule"] for r in event.payload["reasons"]} >= {"R2", "R3"}
+    assert "direct bill offboarding" in event.reason and "(R3" not in event.reason  # shown to partners
     assert not Enrollment.objects.exists()
 
 

@@ -230,9 +230,11 @@ def test_the_timeline_reads_the_events_with_who_and_why(client, eligible, django
     body = client.get(ENROLL).content.decode()
     section = body[body.index('data-testid="enrollment-timeline"') :]
     assert 'data-event="enrollment.submitted">Enrollment submitted<' in section
-    assert admin.email in section and "Enroll now" in section
+    # Who and a human note, never the label of the button that was clicked.
+    assert admin.email in section and "The approval email goes to the primary contact" in section
+    assert "Enroll now" not in section
     assert 'data-event="enrollment.approved">Enrollment approved<' in section
-    assert "automatic approval" in section
+    assert "Partner Center, automatically" in section
 
 
 def test_the_timeline_names_staff_and_their_reason(
@@ -243,9 +245,9 @@ def test_the_timeline_names_staff_and_their_reason(
     services.enrollment_reject(enrollment_id=enrollment.pk, actor=None, reason="MPN ID does not match")
     body = login(client, admin).get(ENROLL).content.decode()
     section = body[body.index('data-testid="enrollment-timeline"') :]
-    assert "Enrollment rejected" in section and "Partner Center staff" in section
+    assert "Enrollment rejected" in section and "Partner Center" in section
     assert "MPN ID does not match" in section
-    assert "automatic approval" not in section
+    assert "automatically" not in section
 
 
 @pytest.mark.parametrize(

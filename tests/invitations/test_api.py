@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def _error(response, status):
     assert response.status_code == status, response.content
     body = response.json()
-    assert set(body) == {"code", "description", "data"}
+    assert set(body) == {"code", "description", "data", "source", "reason"}
     assert isinstance(body["code"], int) and body["description"]
     return body
 
@@ -183,7 +183,7 @@ def test_accept_refusals_through_the_api(
 def test_unauthenticated_api_is_refused():
     response = APIClient().get("/v1/partnerinvitations")
     assert response.status_code in (401, 403)
-    assert set(response.json()) == {"code", "description", "data"}
+    assert set(response.json()) == {"code", "description", "data", "source", "reason"}
 
 
 def test_openapi_schema_has_the_endpoints_without_warnings():

@@ -240,16 +240,19 @@ def test_the_draft_check_is_shared_and_pages_branch_on_its_reason(provider, monk
         assert exc.value.reason == links.REASON_DRAFT_FOREIGN_LINK
         assert links.check_draft(invitation, token=token, body=f"Hi {type(invitation).link_url(token)}")
 
-    def refuse(invitation, *, token, body):
+    def refuse(model, *, token, body):
         raise DomainError("Ce texte ne dit pas de quoi il s'agit.", reason=links.REASON_DRAFT_LINK_MISSING)
 
-    monkeypatch.setattr(links, "check_draft", refuse)
+    monkeypatch.setattr(links, "check_draft_text", refuse)
     client = Client()
     client.force_login(c_ruser)
-    url = customer.link_url(c_token)
-    response = client.post(
-        f"/customers/invite/{customer.pk}/done/", {"subject": "Hi", "body": url, "token": c_token}
-    )
+    draft = client.post("/customers/invite/", {"provider": c_provider.tenant_id}).context["form"].initial
+    response = client.post("/customers/invite/done/", draft)
+    assert response.status_code == 400
+    assert response.context["form"].errors["body"] == ["Ce texte ne dit pas de quoi il s'agit."]
+    client.force_login(provider[1])
+    draft = client.get("/indirect-resellers/request/").context["form"].initial
+    response = client.post("/indirect-resellers/request/", {**draft, "action": "done"})
     assert response.status_code == 400
     assert response.context["form"].errors["body"] == ["Ce texte ne dit pas de quoi il s'agit."]
 

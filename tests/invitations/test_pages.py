@@ -245,60 +245,55 @@ def test_indirect_resellers_only_for_providers(reseller):
 
 def test_request_a_reseller_relationship_draft_email(provider):
     client = _client(provider[1])
-    assert client.get("/indirect-resellers/request/").status_code == 405  # GET changes nothing
-    response = client.post("/indirect-resellers/request/")
-    assert response.status_code == 302
-    invitation = PartnerInvitation.objects.get()
-    page = client.get(response["Location"]).content.decode()
+    response = client.get("/indirect-resellers/request/")
+    assert response.status_code == 200
+    assert not PartnerInvitation.objects.exists()  # a draft is stored nowhere
+    page = response.content.decode()
     link = re.search(r'id="invitation-link" value="([^"]+)"', page).group(1)
     assert link.startswith("https://portal.test/invitations/partner/")
-    token = link.rstrip("/").rsplit("/", 1)[1]
-    assert links.token_matches(invitation, token)
     mailto = re.search(r'id="open-in-email" href="([^"]+)"', page).group(1)
     assert mailto.startswith("mailto:?subject=")
     assert link in unquote(mailto.replace("&amp;", "&"))
-    assert "Copy to clipboard" in page
-    assert "Send" in page
+    assert "Copy to clipboard" in page and "Send" in page and "Done" in page
+    # the Indirect resellers page links to it (no form: opening a draft changes nothing)
+    resellers = client.get("/indirect-resellers/").content.decode()
+    assert 'href="/indirect-resellers/request/"' in resellers
 
 
-def test_double_click_makes_one_draft(provider):
+def test_double_click_on_request_makes_no_invitation_and_send_makes_one(provider):
     client = _client(provider[1])
-    first = client.post("/indirect-resellers/request/")["Location"]
-    second = client.post("/indirect-resellers/request/")["Location"]
-    assert first == second
+    first = client.get("/indirect-resellers/request/").context["form"].initial
+    second = client.post("/indirect-resellers/request/").context["form"].initial
+    assert first["draft"] != second["draft"]
+    assert PartnerInvitation.objects.count() == 0
+    data = {**first, "to": "r@reseller.example", "action": "send"}
+    client.post("/indirect-resellers/request/", data)
+    client.post("/indirect-resellers/request/", data)
     assert PartnerInvitation.objects.count() == 1
-    # once sent, the next request is a new invitation
-    page = client.get(first)
-    form = page.context["form"]
-    client.post(
-        first,
-        {
-            "to": "r@reseller.example",
-            "subject": form.initial["subject"],
-            "body": form.initial["body"],
-            "token": form.initial["token"],
-        },
-    )
-    third = client.post("/indirect-resellers/request/")["Location"]
-    assert third != first and PartnerInvitation.objects.count() == 2
+    # the next request is a new invitation
+    client.post("/indirect-resellers/request/", {**second, "to": "r@reseller.example", "action": "send"})
+    assert PartnerInvitation.objects.count() == 2
 
 
 def test_send_from_the_draft_page_validates_and_sends_once(provider, django_capture_on_commit_callbacks):
     client = _client(provider[1])
-    location = client.post("/indirect-resellers/request/")["Location"]
-    invitation = PartnerInvitation.objects.get()
-    page = client.get(location)
-    form = page.context["form"]
-    token = form.initial["token"]
-    data = {"to": "admin@reseller.example", "subject": form.initial["subject"], "token": token}
+    location = "/indirect-resellers/request/"
+    form = client.get(location).context["form"]
+    token = links.draft_open(PartnerInvitation, form.initial["draft"], user=provider[1]).token
+    data = {
+        "to": "admin@reseller.example",
+        "subject": form.initial["subject"],
+        "draft": form.initial["draft"],
+        "action": "send",
+    }
     # the link removed from the body: a form error, nothing sent
     response = client.post(location, {**data, "body": "Please work with us."})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "must stay in the message" in response.content.decode()
-    assert not SentEmail.objects.exists()
+    assert not SentEmail.objects.exists() and not PartnerInvitation.objects.exists()
     # a bad address: a form error
     response = client.post(location, {**data, "to": "nope", "body": form.initial["body"]})
-    assert response.status_code == 200 and not SentEmail.objects.exists()
+    assert response.status_code == 400 and not SentEmail.objects.exists()
     # edited text that keeps the link: sent once
     body = "Hi! Join us as a reseller: " + invitation_url(token)
     with django_capture_on_commit_callbacks(execute=True):
@@ -311,8 +306,9 @@ def test_send_from_the_draft_page_validates_and_sends_once(provider, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         client.post(location, {**data, "body": body})
     assert SentEmail.objects.count() == 1
-    assert PartnerInvitation.objects.get(pk=invitation.pk).email == "admin@reseller.example"
-    history = client.get(location).content.decode().split("invitation-history")[1]
+    invitation = PartnerInvitation.objects.get()
+    assert invitation.email == "admin@reseller.example"
+    history = client.get(response["Location"]).content.decode().split("invitation-history")[1]
     assert "Invitation created" in history and "Invitation email sent" in history
 
 
@@ -321,21 +317,20 @@ def _shown_token(page: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[1]
 
 
-def test_the_draft_page_shows_a_fresh_working_link_and_keeps_none(provider):
-    """No live link is kept to be shown again (not even in the session): the page issues one each time,
-    and every link works while the invitation is pending; "Create a new link" ends them all."""
+def test_the_detail_page_shows_no_link_and_a_new_link_ends_the_old_ones(provider):
+    """No live link is kept to be shown again (not even in the session): the detail page shows none;
+    "Copy link again" issues one more, and "Create a new link" (never-emailed invitations) ends them all."""
     invitation, created_token = services.invitation_create(provider=provider[0], user=provider[1])
     client = _client(provider[1])
-    draft = f"/indirect-resellers/invitations/{invitation.pk}/"
-    first = _shown_token(client.get(draft).content.decode())
-    second = _shown_token(client.get(draft).content.decode())
-    assert len({created_token, first, second}) == 3
-    for token in (created_token, first, second):
+    detail = f"/indirect-resellers/invitations/{invitation.pk}/"
+    assert 'id="invitation-link"' not in client.get(detail).content.decode()
+    again = _shown_token(client.post(f"{detail}link/").content.decode())
+    for token in (created_token, again):
         assert services.invitation_by_token(token) is not None
         assert token not in str(dict(client.session.items()))
-    client.post(f"/indirect-resellers/invitations/{invitation.pk}/new-link/")
-    assert all(services.invitation_by_token(t) is None for t in (created_token, first, second))
-    assert services.invitation_by_token(_shown_token(client.get(draft).content.decode())) is not None
+    replaced = _shown_token(client.post(f"{detail}new-link/").content.decode())
+    assert all(services.invitation_by_token(t) is None for t in (created_token, again))
+    assert services.invitation_by_token(replaced) is not None
 
 
 def test_provider_pages_are_scoped_to_the_provider(provider, new_invitation):

@@ -1,7 +1,7 @@
 """Every operation of the OpenAPI document, fuzzed by schemathesis through the whole Django stack (the WSGI
 application: every middleware, authentication, the parsers and the error handler), signed in once as an
 indirect reseller and once as an indirect provider. Each answer must be no 5xx and must match the schema
-the document declares for its status (`{"code", "description", "data"}` for errors).
+the document declares for its status (`{"code", "description", "data", "source", "reason"}` for errors).
 
 Bounded and deterministic: a fixed number of examples per operation, derandomized. Path ids are drawn
 either by schemathesis (unknown ids: 404) or from the signed-in partner's own customers, subscriptions,

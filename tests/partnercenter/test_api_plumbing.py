@@ -24,7 +24,7 @@ def handle(exc):
 
 def assert_body(response, status, code):
     assert response.status_code == status
-    assert set(response.data) == {"code", "description", "data"}
+    assert set(response.data) == {"code", "description", "data", "source", "reason"}
     assert response.data["code"] == code
     assert isinstance(response.data["description"], str) and response.data["description"]
     assert isinstance(response.data["data"], list)
@@ -32,7 +32,17 @@ def assert_body(response, status, code):
 
 
 def test_error_body_shape():
-    assert error_body(3000, "Unknown", None) == {"code": 3000, "description": "Unknown", "data": []}
+    assert error_body(3000, "Unknown", None, status=404) == {
+        "code": 3000,
+        "description": "Unknown",
+        "data": [],
+        "source": "PartnerFD",
+        "reason": "not_found",
+    }
+    assert (
+        error_body(400, "Bad", ["x"], reason="orders.bad_billing_cycle")["reason"]
+        == "orders.bad_billing_cycle"
+    )
 
 
 @pytest.mark.parametrize(

@@ -173,7 +173,7 @@ def test_chromium_is_installed_with_apt_when_missing_and_root_on_debian(dev, mon
 
     assert recorder.calls == [
         ["/usr/bin/apt-get", "update"],
-        ["/usr/bin/apt-get", "install", "-y", "chromium"],
+        ["/usr/bin/apt-get", "install", "-y", "chromium", "fonts-nanum"],  # Korean screenshots need a font
     ]
 
 

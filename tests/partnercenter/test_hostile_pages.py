@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from customers.models import CustomerAccount, CustomerInvitation, LicenseAssignment, Order, Subscription
+from invitations import services as invitation_services
 from invitations.models import PartnerInvitation
 from partnercenter.ids import parse_pk
 from partnercenter.models import Event
@@ -202,15 +203,19 @@ def test_find_a_provider_and_reseller_requests_with_hostile_values(client, world
     before = _state(world)
     params = data.draw(st.dictionaries(st.sampled_from(["q", "region", "service", "page"]), HOSTILE_TEXT))
     assert _signed_in(client, world.reseller_user).get("/find-a-provider/", params).status_code < 500
-    to = data.draw(HOSTILE_TEXT.filter(lambda v: "@" not in v), label="to")
+    to = data.draw(HOSTILE_TEXT.filter(lambda v: "@" not in v and v.strip()), label="to")
     subject, body = data.draw(HOSTILE_TEXT, label="subject"), data.draw(HOSTILE_TEXT, label="body")
-    draft = f"/indirect-resellers/invitations/{world.partner_invitation.pk}/"
-    response = _signed_in(client, world.provider_user).post(
-        draft, {"to": to, "subject": subject, "body": body, "token": world.partner_invitation_token}
-    )
-    assert response.status_code < 500
+    _invitation, draft = invitation_services.invitation_draft(
+        provider=world.provider, user=world.provider_user
+    )  # the signed draft the page carries: nothing stored until Send or Done
+    for action in ("send", "done"):
+        response = _signed_in(client, world.provider_user).post(
+            "/indirect-resellers/request/",
+            {"to": to, "subject": subject, "body": body, "draft": draft.signed, "action": action},
+        )
+        assert response.status_code < 500
     foreign = f"/indirect-resellers/invitations/{world.other.partner_invitation.pk}/"
-    assert client.post(foreign, {"to": "a@b.example", "subject": "s", "body": "b"}).status_code == 404
+    assert client.get(foreign).status_code == 404
     assert _state(world) == before
 
 
@@ -340,5 +345,7 @@ def test_api_provider_and_reseller_ids_answer_the_error_body(api_client_for, wor
     ):
         assert 400 <= response.status_code < 500, (value, response.status_code)
         body = response.json()
-        assert set(body) == {"code", "description", "data"} and isinstance(body["code"], int)
+        assert set(body) == {"code", "description", "data", "source", "reason"} and isinstance(
+            body["code"], int
+        )
     assert _state(world) == before

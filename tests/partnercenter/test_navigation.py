@@ -109,4 +109,4 @@ def test_each_app_contributes_its_own_entries():
     by_app = {
         entry.url_name.partition(":")[0] if ":" in entry.url_name else "tenants" for entry in nav_entries()
     }
-    assert by_app == {"tenants", "enrollment", "invitations", "customers", "webhooks"}
+    assert by_app == {"tenants", "enrollment", "invitations", "customers", "webhooks", "transition"}

@@ -19,7 +19,7 @@ def assert_error_body(response, status: int, code: int | None = None) -> dict:
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"code", "description", "data"}
+    assert set(body) == {"code", "description", "data", "source", "reason"}
     assert isinstance(body["code"], int) and isinstance(body["description"], str) and body["description"]
     assert isinstance(body["data"], list)
     if code is not None:

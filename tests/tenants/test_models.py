@@ -149,6 +149,6 @@ def test_only_the_global_admin_role_is_global_admin(role, is_global_admin):
 
 def test_profile_location_and_confirmation():
     profile = PartnerProfileFactory(city="Seoul", country="Korea", details_confirmed_at=None)
-    assert profile.location == "Seoul, Korea"
+    assert profile.location == "Seoul, South Korea"  # the stored name, as the country it names
     assert profile.details_confirmed is False
     assert str(profile) == f"{profile.legal_name} ({profile.mpn_id})"

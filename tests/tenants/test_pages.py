@@ -100,7 +100,7 @@ def test_other_roles_get_a_readable_403_on_edit_and_confirm(client, role):
         assert response.status_code == 403
         page = text(response)
         assert "You don't have access to this page" in page
-        assert "Only a global admin of this tenant can use this page (R1)." in page
+        assert "Only a global admin of this tenant can use this page." in page
         assert "Traceback" not in page
     profile.refresh_from_db()
     assert profile.legal_name != "Nope" and not profile.details_confirmed

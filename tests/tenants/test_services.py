@@ -194,4 +194,4 @@ def test_require_global_admin_names_r1(role):
     _profile, user = make_direct_bill_partner(role=role)
     with pytest.raises(Forbidden) as excinfo:
         services.require_global_admin(user)
-    assert "(R1)" in excinfo.value.text
+    assert excinfo.value.rule == "R1" and "(R1)" in excinfo.value.text_with_rule

@@ -43,7 +43,13 @@ def test_register_read_update_delete(api_client_for, partner, receiver):
 
     assert api.delete("/webhooks/v1/registration").status_code == 204
     missing = api.get("/webhooks/v1/registration")
-    assert missing.status_code == 404 and set(missing.json()) == {"code", "description", "data"}
+    assert missing.status_code == 404 and set(missing.json()) == {
+        "code",
+        "description",
+        "data",
+        "source",
+        "reason",
+    }
     kinds = list(
         events.Event.objects.filter(tenant=profile.tenant, kind__startswith="webhook.")
         .values_list("kind", flat=True)
