@@ -7,23 +7,23 @@ import re
 
 import pytest
 
+from customers.catalog import offers_seed
 from partnercenter import jobs
-from tests.e2e.conftest import browser, console_errors, page, sign_in  # noqa: F401 - the browser fixtures
+from tests.transition.helpers import direct_customer, setup
 from transition.models import MoveBatch
-
-from .helpers import direct_customer, setup
 
 pytestmark = pytest.mark.e2e
 
 
 def test_bulk_move_from_the_tracker_with_a_self_updating_progress_page(
-    page,  # noqa: F811 - the imported fixture
-    sign_in,  # noqa: F811
+    page,
+    sign_in,
     transactional_db,
     monkeypatch,
 ):
     # No broker hint: the batch waits for the sweep this test runs, so the page sees it unfinished first.
     monkeypatch.setattr(jobs, "publish", lambda job_id: False)
+    offers_seed()  # the catalog comes from a data migration; a flushed database gets it again
     reseller, user, provider = setup()
     for name in ("Alpha", "Bravo"):
         direct_customer(reseller, name=name)
