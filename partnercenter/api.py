@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, permissions, serializers, status
@@ -128,6 +129,24 @@ class IsTenantUser(permissions.BasePermission):
 # (A comment, not a docstring: the OpenAPI generator would show a docstring on every operation.)
 class TenantAPIView:
     permission_classes = [IsTenantUser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A bearer token's user is known only now (after the language middleware ran): answer in the
+        # language the user chose, when there is one; else the request's (Accept-Language) stands.
+        chosen = getattr(request.user, "language", "")
+        if chosen and chosen in dict(settings.LANGUAGES):
+            self._language_before = translation.get_language()
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        before = getattr(self, "_language_before", None)
+        if before is not None:  # the body is built by now: nothing outlives the request
+            response.headers["Content-Language"] = translation.get_language()
+            translation.activate(before)
+        return response
 
     @property
     def tenant(self):

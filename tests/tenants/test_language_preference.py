@@ -90,3 +90,20 @@ def test_ops_admin_pages_follow_the_choice_too(client):
     client.force_login(ops)
     response = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "ko"
+
+
+def test_the_api_answers_a_bearer_tokens_user_in_the_chosen_language(client):
+    from tenants.services import api_token_create
+
+    _profile, user = make_direct_bill_partner()
+    token = api_token_create(user=user, name="t")[1]
+    missing = "/v1/customers/00000000-0000-0000-0000-000000000000"
+    english = client.get(missing, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert english.status_code == 404 and english.json()["description"] == "Not found."
+    User.objects.filter(pk=user.pk).update(language="ko")
+    korean = client.get(missing, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
+    assert korean.status_code == 404 and korean.json()["description"] == "찾을 수 없습니다."
+    from django.utils import translation
+
+    assert korean.headers["Content-Language"] == "ko"
+    assert translation.get_language() != "ko"  # the thread's language is put back after the answer
