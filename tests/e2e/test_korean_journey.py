@@ -28,6 +28,7 @@ KEPT = {
     "microsoft", "partner", "center", "csp", "mpn", "id", "api", "azure", "ad", "aad", "rest", "json", "url",
     "office", "dynamics", "exchange", "online", "teams", "onedrive", "windows", "sql", "server", "usd", "krw",
     "tb", "gb", "plan", "ko", "en", "onmicrosoft", "com", "example", "bearer", "openapi", "csv", "ok",
+    "modern", "work",  # the "Modern Work" solution area, a Microsoft name
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 
