@@ -142,10 +142,11 @@ def _relationship_facts(access) -> list[Fact]:
 
 
 def _context(user, params):
-    profile = partner_profile_for(user)
+    access = params.get("access")
+    # A page passes the access it already holds: its partner profile is the user's, no query needed.
+    profile = access.profile if access is not None else partner_profile_for(user)
     if profile is None:
         return None, None, None
-    access = params.get("access")
     if access is None and params.get("customerId"):
         access = selectors.customer_access(profile=profile, customer_id=params["customerId"], user=user)
     return profile, programs_for(profile), access
