@@ -185,9 +185,9 @@ def measure(args, size: int) -> dict:
     try:
         _wait_up(f"{base}/bench/floor")
         who = {
-            "reseller": {"cookie": prep["reseller_session"]},
-            "provider": {"cookie": prep["provider_session"]},
-            "ops": {"cookie": prep["ops_session"]},
+            "reseller": {"cookie": prep["reseller_session"], "csrf": prep["csrf"]},
+            "provider": {"cookie": prep["provider_session"], "csrf": prep["csrf"]},
+            "ops": {"cookie": prep["ops_session"], "csrf": prep["csrf"]},
             "api": {"token": prep["provider_token"]},
         }
         targets = {}

@@ -16,7 +16,8 @@ class Reader(FastHttpUser):
     def get(self):
         headers = {}
         if TARGET.get("cookie"):
-            headers["Cookie"] = f"sessionid={TARGET['cookie']}"
+            # A signed-in browser's cookies: its session and the CSRF cookie its pages' forms are signed for.
+            headers["Cookie"] = f"sessionid={TARGET['cookie']}; csrftoken={TARGET['csrf']}"
         if TARGET.get("token"):
             headers["Authorization"] = f"Bearer {TARGET['token']}"
         with self.client.get(

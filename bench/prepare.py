@@ -13,7 +13,9 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from customers import selectors  # noqa: E402
 from customers.management.commands.seed_scale import customer_domain  # noqa: E402
@@ -78,6 +80,7 @@ def main() -> None:
         "provider_session": _session(provider_admin),
         "reseller_session": _session(reseller_admin),
         "ops_session": _session(ops),
+        "csrf": get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS),
         "provider_token": api_token_create(user=provider_admin, name="bench")[1],
         "customer_id": str(customer.tenant_id),
         # A search that finds a handful of customers (name or domain contain these digits).

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter import countries
+from partnercenter.widgets import QuickSelect
 
 from .models import Offer, RelationshipKind
 
@@ -59,10 +60,10 @@ class CustomerFilterForm(forms.Form):
         label=_("Relationship"), required=False, choices=[("", _("All"))] + list(RelationshipKind.choices)
     )
     provider = forms.TypedChoiceField(
-        label=_("Indirect provider"), required=False, coerce=int, empty_value=None
+        label=_("Indirect provider"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
     reseller = forms.TypedChoiceField(
-        label=_("Indirect reseller"), required=False, coerce=int, empty_value=None
+        label=_("Indirect reseller"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
 
     def __init__(self, *args, providers=(), resellers=(), **kwargs):

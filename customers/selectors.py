@@ -106,8 +106,9 @@ def customers_for_partner(
 
 
 def with_list_details(qs: QuerySet[CustomerAccount], *, profile: PartnerProfile) -> QuerySet[CustomerAccount]:
-    """Everything an expanded row shows (account, services, users, licenses) in a fixed number of
-    queries, whatever the page length."""
+    """What a row of the Customers page shows (badges and actions come from the partner's relationships)
+    in a fixed number of queries, whatever the page length. The expanded details (services, users,
+    licenses) are read when a row is opened: `row_details`."""
     return qs.prefetch_related(
         Prefetch(
             "relationships",
@@ -116,19 +117,6 @@ def with_list_details(qs: QuerySet[CustomerAccount], *, profile: PartnerProfile)
             ),
             to_attr="my_relationships",
         ),
-        Prefetch(
-            "subscriptions",
-            # Joined to the row's relationship, not `IN (all my relationships)`: a provider has 100,000.
-            queryset=Subscription.objects.filter(
-                Q(relationship__partner=profile) | Q(relationship__provider=profile),
-                relationship__status=ACTIVE,
-            )
-            .exclude(status=Subscription.Status.DELETED)
-            .select_related("offer")
-            .annotate(assigned=Count("licenses")),
-            to_attr="all_subscriptions",
-        ),
-        Prefetch("users", queryset=CustomerUser.objects.annotate(license_count=Count("licenses"))),
     )
 
 
@@ -146,19 +134,52 @@ def with_relationships(
 
 
 def list_rows(customers, *, profile: PartnerProfile, user: User | None) -> list[CustomerAccount]:
-    """A page of `with_list_details` rows, each with its `access` (what the row offers, R17) and its
-    services and license totals, from the prefetched data (no query per row)."""
+    """A page of `with_list_details` rows, each with its `access` (what the row offers, R17), from the
+    prefetched relationships (no query per row)."""
     rows = list(customers)
     for customer in rows:
-        rels = customer.my_relationships
-        customer.access = CustomerAccess(profile=profile, customer=customer, relationships=rels, user=user)
-        rel_ids = {r.pk for r in rels}
-        customer.my_subscriptions = [s for s in customer.all_subscriptions if s.relationship_id in rel_ids]
-        customer.licenses_assigned = sum(s.assigned for s in customer.my_subscriptions)
-        customer.licenses_total = sum(
-            s.quantity for s in customer.my_subscriptions if s.offer.is_license_based
+        customer.access = CustomerAccess(
+            profile=profile, customer=customer, relationships=customer.my_relationships, user=user
         )
     return rows
+
+
+ROW_USERS_SHOWN = 5
+
+
+@dataclass
+class RowDetails:
+    """An opened row of the Customers page: the customer's services under this partner's relationships,
+    its first users (when the partner may see them) and its license totals."""
+
+    subscriptions: list[Subscription]
+    users: list[CustomerUser]
+    users_total: int
+    licenses_assigned: int
+    licenses_total: int
+
+
+def row_details(*, access: CustomerAccess) -> RowDetails:
+    subscriptions = list(subscriptions_for(access=access))
+    users, users_total = [], 0
+    if access.can_see_users:
+        users = list(
+            CustomerUser.objects.filter(customer=access.customer).order_by(
+                "display_name", "user_principal_name"
+            )[:ROW_USERS_SHOWN]
+        )
+        users_total = (
+            len(users)
+            if len(users) < ROW_USERS_SHOWN
+            else CustomerUser.objects.filter(customer=access.customer).count()
+        )
+    return RowDetails(
+        subscriptions=subscriptions,
+        users=users,
+        users_total=users_total,
+        licenses_assigned=sum(s.assigned for s in subscriptions),
+        licenses_total=sum(s.quantity for s in subscriptions if s.offer.is_license_based),
+    )
 
 
 @dataclass
@@ -179,7 +200,8 @@ FILTER_CHOICES_MAX = 100
 
 
 def _filter_choices(qs: QuerySet[PartnerProfile], selected) -> list[PartnerProfile]:
-    qs = qs.select_related(None)  # names only: joining tenants makes PostgreSQL scan all 100,000 of them
+    # Names only: joining tenants makes PostgreSQL scan all 100,000 of them.
+    qs = qs.select_related(None).only("pk", "tenant_id", "legal_name")
     choices = list(qs[:FILTER_CHOICES_MAX])
     pk = ids.parse_pk(selected)  # "²" passes isdigit() but not int(): no such id, never a 500
     if pk is not None and all(p.pk != pk for p in choices):

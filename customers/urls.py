@@ -21,6 +21,7 @@ urlpatterns = [
     path("partners/", views.my_partners, name="my_partners"),
     path("partners/<int:pk>/remove/", views.my_partner_remove, name="my_partner_remove"),
     path("<uuid:customer_id>/", views.customer_detail, name="detail"),
+    path("<uuid:customer_id>/row/", views.customer_row, name="row"),
     path("<uuid:customer_id>/orders/new/", views.order_new, name="order"),
     path(
         "<uuid:customer_id>/subscriptions/<uuid:subscription_id>/",

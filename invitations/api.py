@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from partnercenter import clock
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
 from partnercenter.errors import Forbidden, InvalidInput, NotFound
+from partnercenter.pagecache import cached_api
 from tenants.api import country_code
 from tenants.models import PartnerProfile, Partnership
 from tenants.selectors import partner_profile_for
@@ -153,6 +154,7 @@ class RelationshipsView(TenantAPIView, APIView):
         ],
         responses={200: RelationshipsSerializer, 400: ERROR_BODY, 403: ERROR_BODY},
     )
+    @cached_api
     def get(self, request):
         profile = _profile(request)
         kind = (request.query_params.get("relationship_type") or "").strip().lower()

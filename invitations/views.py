@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partnercenter import clock, events, paging
 from partnercenter.errors import DomainError, Forbidden
+from partnercenter.pagecache import cached_page
 from tenants.models import Program
 from tenants.permissions import partner_required
 from tenants.services import has_program
@@ -149,6 +150,7 @@ def listed_invitation_respond(request, pk: int):
 # --- Provider: Indirect resellers -------------------------------------------------------------------
 
 
+@cached_page
 @provider_required
 def indirect_resellers(request):
     profile = request.partner_profile

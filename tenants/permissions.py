@@ -8,7 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .selectors import partner_profile_for
+from .selectors import partner_profile_for, remember_programs
+
+# Methods that read: their pages change no program membership, so the memberships are read once.
+READ_METHODS = ("GET", "HEAD")
 
 
 def tenant_required(view):
@@ -27,7 +30,8 @@ def tenant_required(view):
 
 
 def partner_required(view):
-    """A user of a partner tenant; the view receives `request.partner_profile`."""
+    """A user of a partner tenant; the view receives `request.partner_profile` (and, for a page read
+    with GET, `request.partner_programs`, read once for the view, its checks and the layout)."""
 
     @tenant_required
     @wraps(view)
@@ -36,6 +40,8 @@ def partner_required(view):
         if profile is None:
             raise PermissionDenied(_("This page is for partner tenants."))
         request.partner_profile = profile
+        if request.method in READ_METHODS:
+            request.partner_programs = remember_programs(profile)
         return view(request, *args, **kwargs)
 
     return wrapper

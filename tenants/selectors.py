@@ -22,7 +22,18 @@ def partner_profile_for(user: User) -> PartnerProfile | None:
 def programs_for(profile: PartnerProfile | None) -> dict[str, ProgramMembership]:
     if profile is None:
         return {}
+    remembered = getattr(profile, "_remembered_programs", None)
+    if remembered is not None:
+        return remembered
     return {m.program: m for m in ProgramMembership.objects.filter(partner=profile)}
+
+
+def remember_programs(profile: PartnerProfile) -> dict[str, ProgramMembership]:
+    """For a request that changes no program membership (a page read with GET): the partner's memberships
+    read once, then answered from memory by every `programs_for` and `has_program` of the request."""
+    profile._remembered_programs = None
+    profile._remembered_programs = programs_for(profile)
+    return profile._remembered_programs
 
 
 def api_tokens_for(user: User):

@@ -204,6 +204,12 @@ def program_join(
 def has_program(profile: PartnerProfile | None, program: str, *, active_only: bool = True) -> bool:
     if profile is None:
         return False
+    remembered = getattr(profile, "_remembered_programs", None)  # selectors.remember_programs
+    if remembered is not None:
+        membership = remembered.get(program)
+        return membership is not None and (
+            not active_only or membership.status == ProgramMembership.Status.ACTIVE
+        )
     qs = ProgramMembership.objects.filter(partner=profile, program=program)
     if active_only:
         qs = qs.filter(status=ProgramMembership.Status.ACTIVE)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from partnercenter import events, registry
 from partnercenter.errors import DomainError, InvalidInput
+from partnercenter.pagecache import cached_page
 
 from . import selectors, services
 from .forms import ApiTokenForm, PartnerProfileForm, SignInForm
@@ -52,6 +53,7 @@ def _load_partner(request):
     return profile, request.partner_programs
 
 
+@cached_page
 @tenant_required
 def overview(request):
     profile, programs = _load_partner(request)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from partnercenter.api import ERROR_BODY, TenantAPIView, page_body, page_slice
 from partnercenter.errors import DomainError, NotFound
+from partnercenter.pagecache import cached_api
 from tenants.api import AddressSerializer, SelfLinksSerializer, country_code
 from tenants.models import PartnerProfile
 
@@ -351,6 +352,7 @@ class CustomersView(TenantAPIView, APIView):
         ],
         responses={200: CustomerCollectionSerializer, 400: ERROR_BODY, 403: ERROR_BODY},
     )
+    @cached_api
     def get(self, request):
         profile = _profile(request)
         qs = selectors.customers_for_partner(

@@ -2,6 +2,7 @@ from .customers import (  # noqa: F401
     customer_create,
     customer_detail,
     customer_list,
+    customer_row,
     customer_user_add,
     customer_user_remove,
     license_change,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from partnercenter import ids, paging
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
+from partnercenter.pagecache import cached_page
 from partnercenter.templatetags import timeline
 from tenants.models import Program, ProgramMembership
 from tenants.permissions import partner_required
@@ -34,6 +35,7 @@ from ..services.directory import license_change as license_change_service
 from ..services.orders import order_refusal
 
 PAGE_SIZE = 25
+_ANY_TENANT = "00000000-0000-0000-0000-000000000000"
 USERS_PAGE_SIZE = 50
 
 
@@ -44,6 +46,7 @@ def _access(request, customer_id):
     )
 
 
+@cached_page
 @partner_required
 def customer_list(request):
     profile = request.partner_profile
@@ -54,9 +57,8 @@ def customer_list(request):
         reseller_id=request.GET.get("reseller"),
     )
     providers, resellers = options.providers, options.resellers
+    request.partner_programs = programs_for(profile)  # remembered for a GET: no second query
     form = CustomerFilterForm(request.GET or None, providers=providers, resellers=resellers)
-    # The layout's navigation reads the same memberships (request.partner_programs): no second query.
-    request.partner_programs = programs_for(profile)
     audience = _list_audience(request.partner_programs, options)
     # Only the kinds of customers this partner can have: a provider has no direct-bill customers.
     form.fields["relationship"].choices = [
@@ -79,9 +81,13 @@ def customer_list(request):
     except paging.BadCursor:  # a stale or edited link: start from the top
         page = paging.seek_page(details, path=request.path, token=None, size=PAGE_SIZE)
     page.object_list = selectors.list_rows(page.object_list, profile=profile, user=request.user)
-    for row in page.object_list:  # each link of a row once, not eight `{% url %}` per row
-        row.detail_url = reverse("customers:detail", args=[row.tenant_id])
-        row.order_url = reverse("customers:order", args=[row.tenant_id])
+    # Each row's links from one reverse per link kind (the tenant id put in its place), not 3 × 25 reverses.
+    links = {name: reverse(f"customers:{name}", args=[_ANY_TENANT]) for name in ("detail", "order", "row")}
+    for row in page.object_list:
+        tenant_id = str(row.tenant_id)
+        row.detail_url = links["detail"].replace(_ANY_TENANT, tenant_id)
+        row.order_url = links["order"].replace(_ANY_TENANT, tenant_id)
+        row.row_url = links["row"].replace(_ANY_TENANT, tenant_id)
     query = request.GET.copy()
     query.pop("cursor", None)
     query.pop("page", None)
@@ -97,6 +103,22 @@ def customer_list(request):
             "provider_filter": next((p for p in providers if p.pk == filters.get("provider")), None),
             "reseller_filter": reseller_filter,
         },
+    )
+
+
+@partner_required
+def customer_row(request, customer_id):
+    """An opened row of the Customers page (account, services, users, licenses), read when the row is
+    opened rather than for every row of every page. Opened as a page of its own (a bookmark, no script),
+    it leads to the customer's page."""
+    access = _access(request, customer_id)
+    if request.headers.get("X-Requested-With") != "fetch":
+        return redirect("customers:detail", customer_id=access.customer.tenant_id)
+    details = selectors.row_details(access=access)
+    return render(
+        request,
+        "customers/_row_details.html",
+        {"access": access, "customer": access.customer, **vars(details)},
     )
 
 
@@ -126,6 +148,7 @@ def _list_audience(programs: dict, options) -> dict:
     return {"name": name, "kinds": kinds}
 
 
+@cached_page
 @partner_required
 def customer_detail(request, customer_id):
     access = _access(request, customer_id)

@@ -222,6 +222,10 @@ def cache_from_url(default: str) -> dict:
 
 
 CACHES = {"default": cache_from_url("locmemcache://")}
+# The busiest pages (Customers, a customer, Indirect resellers, Overview) are served from the cache while
+# the database has not been written to since they were rendered (partnercenter/pagecache.py; PostgreSQL
+# only). An entry lives this many seconds at most; 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
 
 # --- Product policy
 # Approval policy for indirect reseller enrollments: "immediate", "business_days:N" or "manual".

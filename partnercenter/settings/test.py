@@ -29,3 +29,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (VAR_DIR / "test-db").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db" / f"test-{os.getpid()}.sqlite3")}
+# Pages are rendered on every request in tests (a test turns the page cache on to prove it).
+PAGE_CACHE_SECONDS = 0

@@ -43,10 +43,53 @@ def test_direct_and_indirect_rows_offer_different_options():
     for action in ("licenses", "users", "renewals"):
         assert f'data-action="{action}"' in tailspin
     assert 'data-action="add-products"' not in tailspin and 'data-action="view-products"' not in tailspin
-    # Expanding shows account, services, users and licenses.
+    # Each row opens; its account, services, users and licenses are read when it is opened.
+    assert "▾" in tailspin and f'data-row-src="/customers/{indirect_t.id}/row/"' in tailspin
+    assert f'href="/customers/{indirect_t.id}/"' in tailspin  # without script: the customer's page
+    opened = _client(ruser).get(f"/customers/{indirect_t.id}/row/", headers={"X-Requested-With": "fetch"})
     for heading in ("Account", "Services", "Users", "Licenses"):
-        assert f"<h3>{heading}</h3>" in tailspin
-    assert "▾" in tailspin
+        assert f"<h3>{heading}</h3>" in opened.content.decode()
+
+
+def test_an_opened_row_shows_services_users_and_licenses_of_mine_only():
+    reseller, ruser, provider, puser = make_partnered()
+    other, ouser, _op, _opu = make_partnered()
+    t, _ = make_customer(name="Tailspin Toys")
+    relate(t, reseller, kind="indirect", provider=provider, delegated_admin=True)
+    order(provider, puser, t, pior=reseller.mpn_id, quantity=4)
+    fetch = {"X-Requested-With": "fetch"}
+    html = _client(ruser).get(f"/customers/{t.id}/row/", headers=fetch).content.decode()
+    assert "Microsoft 365 Business Basic × 4" in html and "0 of 4 assigned" in html
+    assert "<html" not in html  # a fragment, not a page
+    # Another partner's customer: the same 404 as its page, nothing of it shown.
+    assert _client(ouser).get(f"/customers/{t.id}/row/", headers=fetch).status_code == 404
+    # Opened as a page of its own it leads to the customer's page.
+    response = _client(ruser).get(f"/customers/{t.id}/row/")
+    assert response.status_code == 302 and response["Location"] == f"/customers/{t.id}/"
+
+
+@pytest.mark.parametrize("users", [2, 12])
+def test_an_opened_row_costs_the_same_whatever_the_customer_size(users, django_assert_max_num_queries):
+    reseller, ruser, provider, puser = make_partnered()
+    t, _ = make_customer(name="Big Co")
+    relate(t, reseller, kind="indirect", provider=provider, delegated_admin=True)
+    order(provider, puser, t, pior=reseller.mpn_id)
+    account = CustomerAccount.objects.get(tenant=t)
+    CustomerUser.objects.bulk_create(
+        [
+            CustomerUser(
+                customer=account, user_principal_name=f"u{i}@{t.default_domain}", display_name=f"U{i}"
+            )
+            for i in range(users)
+        ]
+    )
+    client = _client(ruser)
+    client.get(f"/customers/{t.id}/row/", headers={"X-Requested-With": "fetch"})
+    with django_assert_max_num_queries(12):
+        html = client.get(f"/customers/{t.id}/row/", headers={"X-Requested-With": "fetch"}).content.decode()
+    total = CustomerUser.objects.filter(customer=account).count()  # with the tenant's own admin
+    assert html.split("<h3>Users</h3>")[1].split("</ul>")[0].count("<li>") == min(total, 5)
+    assert (f"All {total} users" in html) == (total > 5)
 
 
 def test_search_and_filters():
@@ -232,9 +275,10 @@ def test_a_shared_customer_shows_only_my_subscriptions():
     relate(t, other, kind="direct")
     order(other, ouser, t, offer_id="CFQ7TTC0LF8Q:0001")
     order(provider, puser, t, pior=reseller.mpn_id)
-    mine = _client(ruser).get("/customers/").content.decode()
+    fetch = {"X-Requested-With": "fetch"}
+    mine = _client(ruser).get(f"/customers/{t.id}/row/", headers=fetch).content.decode()
     assert "Microsoft 365 Business Basic" in mine and "Office 365 E3" not in mine
-    theirs = _client(ouser).get("/customers/").content.decode()
+    theirs = _client(ouser).get(f"/customers/{t.id}/row/", headers=fetch).content.decode()
     assert "Office 365 E3" in theirs and "Microsoft 365 Business Basic" not in theirs
     detail = _client(ruser).get(f"/customers/{t.id}/").content.decode()
     assert "Office 365 E3" not in detail

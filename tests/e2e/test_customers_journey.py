@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from customers.models import CustomerAccount, CustomerInvitation, Order, ResellerRelationship, Subscription
 from invitations import links
@@ -131,8 +132,9 @@ def test_invite_authorize_order_journey(page, sign_in, live_server):
     row = page.locator(f'[data-customer="{tenant.id}"]')
     assert row.locator('[data-badge="indirect"]').count() == 1
     assert row.locator('[data-action="add-products"]').count() == 0
-    row.locator("summary .arrow").click()
-    assert row.get_by_role("heading", name="Licenses").is_visible()
+    row.locator("summary .arrow").click()  # the row reads its details when opened
+    expect(row.get_by_role("heading", name="Licenses")).to_be_visible()
+    expect(row.locator("details")).to_have_attribute("data-loaded", "true")
     _sign_out(page)
 
     # Provider: Customers → Place order with the reseller's MPN ID on record
