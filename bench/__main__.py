@@ -46,7 +46,15 @@ ENDPOINTS = [
     ("overview", "/", "provider"),
     ("admin_customers", "/admin/customers/customeraccount/", "ops"),
     ("admin_jobs", "/admin/partnercenter/scheduledjob/", "ops"),
+    # The same, rendered on every request (`Cache-Control: no-cache`, as a browser's hard reload sends):
+    # what a reader pays right after a write, when the page cache cannot answer.
+    ("customers_reseller_rendered", "/customers/", "reseller"),
+    ("customers_provider_rendered", "/customers/", "provider"),
+    ("search_rendered", "/customers/?q={search}", "reseller"),
+    ("api_customers_rendered", "/v1/customers", "api"),
+    ("admin_customers_rendered", "/admin/customers/customeraccount/", "ops"),
 ]
+RENDERED = "_rendered"
 
 
 def _run(cmd, env, **kw):
@@ -202,7 +210,7 @@ def measure(args, size: int) -> dict:
             fields = {
                 k: urllib.request.quote(str(v), safe="") for k, v in prep.items() if isinstance(v, str | int)
             }
-            targets[name] = {"path": path.format(**fields), **who[by]}
+            targets[name] = {"path": path.format(**fields), **who[by], "fresh": name.endswith(RENDERED)}
         (tmp / "targets.json").write_text(json.dumps(targets))
         results = {}
         for name in targets:

@@ -18,6 +18,8 @@ class Reader(FastHttpUser):
         if TARGET.get("cookie"):
             # A signed-in browser's cookies: its session and the CSRF cookie its pages' forms are signed for.
             headers["Cookie"] = f"sessionid={TARGET['cookie']}; csrftoken={TARGET['csrf']}"
+        if TARGET.get("fresh"):
+            headers["Cache-Control"] = "no-cache"  # rendered, not served from the page cache
         if TARGET.get("token"):
             headers["Authorization"] = f"Bearer {TARGET['token']}"
         with self.client.get(

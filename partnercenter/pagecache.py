@@ -12,10 +12,11 @@ A page is stored under a key made of everything it is rendered from:
   is stale by more than a minute; and an entry lives `PAGE_CACHE_SECONDS` at most.
 
 Only signed-in GET requests with no pending message, and only whole 200 pages without cookies of their
-own, are stored. The busiest API lists are stored the same way (`cached_api`), keyed on the request's
-credentials instead of its cookies, and only once the API has authenticated and throttled the request:
-a stored answer never skips a check. On SQLite (the embedded default) there is no write position to read, so pages are
-always rendered. `PAGE_CACHE_SECONDS=0` turns the cache off.
+own, are stored. A reader who asks for a fresh page (`Cache-Control: no-cache`, sent by a browser's hard
+reload) gets it rendered. The busiest API lists are stored the same way (`cached_api`), keyed on the
+request's credentials instead of its cookies, and only once the API has authenticated and throttled the
+request: a stored answer never skips a check. On SQLite (the embedded default) there is no write position
+to read, so pages are always rendered. `PAGE_CACHE_SECONDS=0` turns the cache off.
 """
 
 from __future__ import annotations
@@ -62,7 +63,12 @@ def _sets_cookies(request, response) -> bool:
 
 
 def _digest(prefix: str, request, credentials: str) -> str | None:
-    """The key of what the request is answered from, or None where the database has no write position."""
+    """The key of what the request is answered from; None where the database has no write position, or
+    when the reader asks for a fresh page (`Cache-Control: no-cache`, a browser's hard reload)."""
+    if "no-cache" in request.headers.get("Cache-Control", "") or "no-cache" in request.headers.get(
+        "Pragma", ""
+    ):
+        return None
     position = write_position()
     if position is None:
         return None

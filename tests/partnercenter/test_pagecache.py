@@ -186,3 +186,13 @@ def test_an_admin_changelist_is_served_again_until_a_write():
     CustomerAccount.objects.filter(tenant=tenant).update(company_name="Relisted Co")
     after = client.get(url)
     assert after[pagecache.HEADER] == "miss" and "Relisted Co" in after.content.decode()
+
+
+@on
+def test_a_hard_reload_renders_the_page():
+    _needs_postgresql()
+    reseller, ruser, _provider, _p = make_partnered()
+    client = _client(ruser)
+    client.get("/customers/")
+    assert client.get("/customers/")[pagecache.HEADER] == "hit"
+    assert pagecache.HEADER not in client.get("/customers/", headers={"Cache-Control": "no-cache"})
