@@ -7,8 +7,8 @@ from __future__ import annotations
 from rest_framework import authentication
 
 from partnercenter import clock
-from partnercenter.tokens import token_hash
-from tenants.models import ApiToken, Tenant
+from tenants.authentication import live_token
+from tenants.models import Tenant
 
 from .selectors import scenario_offset
 
@@ -22,12 +22,9 @@ def _bearer_scenario(request) -> tuple[bool, str | None]:
         key = header[1].decode()
     except UnicodeError:
         return True, None
-    found = (
-        ApiToken.objects.filter(key_hash=token_hash(key), revoked_at__isnull=True)
-        .values_list("user__tenant__scenario_key", flat=True)
-        .first()
-    )
-    return True, found
+    token = live_token(request, key)  # read once: the API's authentication uses the same
+    tenant = token.user.tenant if token is not None else None
+    return True, tenant.scenario_key if tenant is not None else None
 
 
 # The session remembers which scenario its user's tenant belongs to ([user id, key or ""]), so a signed-in

@@ -8,6 +8,25 @@ from partnercenter.tokens import token_hash
 
 from .models import ApiToken
 
+_READ = "_portal_bearer_token"  # (hash, token) on the HttpRequest: one lookup per request
+
+
+def live_token(request, key: str) -> ApiToken | None:
+    """The live (not revoked) token for `key`, with its user and tenant, read once per request: the
+    scenario clock (before the view) and the API's authentication both ask for it."""
+    http = getattr(request, "_request", request)
+    digest = token_hash(key)
+    read = getattr(http, _READ, None)
+    if read is not None and read[0] == digest:
+        return read[1]
+    token = (
+        ApiToken.objects.select_related("user", "user__tenant")
+        .filter(key_hash=digest, revoked_at__isnull=True)
+        .first()
+    )
+    setattr(http, _READ, (digest, token))
+    return token
+
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
@@ -22,11 +41,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token = (
-            ApiToken.objects.select_related("user", "user__tenant")
-            .filter(key_hash=token_hash(key), revoked_at__isnull=True)
-            .first()
-        )
+        token = live_token(request, key)
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         now = clock.now()
