@@ -124,8 +124,9 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
 
 def seek_page(qs: QuerySet, *, path: str, token: str | None, size: int, count: bool = True) -> SeekPage:
     """One page of `qs` after (or before) the signed `token`'s sort key. Raises BadCursor for a token that
-    was not issued for `path` by this portal. Two queries: the page (one row more than asked, to know
-    whether another follows) and, with `count`, the capped total."""
+    was not issued for `path` by this portal. Two queries at most: the page (one row more than asked, to
+    know whether another follows) and, with `count`, the capped total, which a first page that holds the
+    whole set does not need."""
     keys = sort_keys(qs)
     direction, values = ("next", None)
     if token:
@@ -150,6 +151,9 @@ def seek_page(qs: QuerySet, *, path: str, token: str | None, size: int, count: b
             page.next_token = sign(path, "next", last)
         if (values is not None) if not backwards else more:
             page.previous_token = sign(path, "prev", first)
-    if count:  # even when this page holds the whole set: the same queries for every page
+    if count and values is None and not more:
+        # The first page holds the whole set (a search's few matches, a small book): its rows are the total.
+        page.total, page.total_exact = len(rows), True
+    elif count:
         page.total, page.total_exact = capped_count(qs)
     return page

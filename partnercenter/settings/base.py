@@ -215,6 +215,8 @@ def cache_from_url(default: str) -> dict:
     """CACHE_URL as a CACHES entry. django-environ lower-cases `key_prefix`, `timeout` and `version` for
     Django's own RedisCache, which only reads them upper-case: put them where Django looks."""
     conf = env.cache_url("CACHE_URL", default=default)
+    if conf["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        conf["BACKEND"] = "partnercenter.cache.PortalRedisCache"  # one client per pool, not per operation
     for name in ("key_prefix", "timeout", "version"):
         if name in conf:
             conf[name.upper()] = conf.pop(name)

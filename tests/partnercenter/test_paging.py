@@ -77,3 +77,19 @@ def test_the_total_is_counted_up_to_a_cap(monkeypatch):
     assert (page.total, page.total_exact) == (7, True)
     monkeypatch.setattr(paging, "COUNT_CAP", 5)
     assert paging.capped_count(Tenant.objects.all(), paging.COUNT_CAP) == (5, False)
+
+
+def test_a_first_page_holding_the_whole_set_is_its_own_total():
+    for i in range(3):
+        TenantFactory(display_name=f"Few {i}")
+    qs = Tenant.objects.order_by("display_name")
+    with CaptureQueriesContext(connection) as whole:
+        page = paging.seek_page(qs, path="/list/", token=None, size=10)
+    assert (page.total, page.total_exact, len(whole.captured_queries)) == (3, True, 1)
+    # A first page with more behind it, and any later page, count (up to the cap).
+    with CaptureQueriesContext(connection) as partial:
+        first = paging.seek_page(qs, path="/list/", token=None, size=2)
+    assert (first.total, first.total_exact, len(partial.captured_queries)) == (3, True, 2)
+    with CaptureQueriesContext(connection) as later:
+        last = paging.seek_page(qs, path="/list/", token=first.next_token, size=2)
+    assert (last.total, len(last.object_list), len(later.captured_queries)) == (3, 1, 2)
