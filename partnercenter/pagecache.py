@@ -5,9 +5,9 @@ A page is stored under a key made of everything it is rendered from:
 - the database's write position (PostgreSQL's WAL insert location): any write anywhere, committed or
   not, by the portal, ops, a worker or a script, moves it, so every page stored before that write is
   never served again. No invalidation list to keep up to date, nothing a bulk update can bypass;
-- the request: method, host, path and query string, and its cookies (the session, so the user and what
-  the session holds; the CSRF cookie the page's forms were signed for; the language cookie), its
-  Accept-Language and the language chosen for it;
+- the request: scheme, host, path and query string, Accept and X-Requested-With, and its cookies (the
+  session, so the user and what the session holds; the CSRF cookie the page's forms were signed for; the
+  language cookie), its Accept-Language and the language chosen for it;
 - the clock, to the minute (and the scenario the request runs in), so nothing that depends on the time
   is stale by more than a minute; and an entry lives `PAGE_CACHE_SECONDS` at most.
 
@@ -74,10 +74,12 @@ def _digest(prefix: str, request, credentials: str) -> str | None:
         return None
     parts = (
         position,
+        request.scheme,
         request.get_host(),
         request.get_full_path(),
         credentials,
         request.headers.get("Accept", ""),
+        request.headers.get("X-Requested-With", ""),
         request.headers.get("Accept-Language", ""),
         translation.get_language() or "",
         clock.now().isoformat(timespec="minutes"),

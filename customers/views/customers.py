@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from partnercenter import ids, paging
 from partnercenter.errors import Conflict, DomainError, Forbidden, NotFound
@@ -106,6 +106,7 @@ def customer_list(request):
     )
 
 
+@require_GET
 @partner_required
 def customer_row(request, customer_id):
     """An opened row of the Customers page (account, services, users, licenses), read when the row is

@@ -100,7 +100,8 @@
           credentials: "same-origin",
           headers: { "X-Requested-With": "fetch" }
         }).then(function (response) {
-          if (!response.ok) { throw new Error(String(response.status)); }
+          // A signed-out session is sent to the sign-in page: that page is not the row's details.
+          if (!response.ok || response.redirected) { throw new Error(String(response.status)); }
           return response.text();
         }).then(function (html) {
           body.innerHTML = html;

@@ -342,3 +342,11 @@ def test_the_total_says_more_than_when_not_counted(monkeypatch):
     monkeypatch.setattr(paging.capped_count, "__defaults__", (20,))
     html = _client(ruser).get("/customers/").content.decode()
     assert "More than 20 customers" in html
+
+
+def test_an_opened_row_answers_only_reads():
+    reseller, ruser, _provider, _p = make_partnered()
+    t, _ = make_customer(name="Post Co")
+    relate(t, reseller, kind="direct")
+    response = _client(ruser).post(f"/customers/{t.id}/row/", headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 405
