@@ -1,5 +1,9 @@
 """Pages served again from the cache only while nothing was written (partnercenter/pagecache.py): never
-another user's page, never a page older than the last write, never past a pending message."""
+another user's page, never a page older than the last write, never past a pending message.
+
+The database's write position moves with every write on the whole PostgreSQL cluster, other test
+processes' included, so the tests of what is served pin it (`writes`) and move it where they write; one
+test proves on PostgreSQL that a write, even uncommitted, moves the real one."""
 
 import pytest
 from django.contrib.messages import constants
@@ -21,6 +25,26 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class _Writes:
+    """The write position, pinned: `happened()` moves it, as any write moves PostgreSQL's."""
+
+    def __init__(self):
+        self.position = 1
+
+    def __call__(self):
+        return f"0/{self.position:X}"
+
+    def happened(self):
+        self.position += 1
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    pinned = _Writes()
+    monkeypatch.setattr(pagecache, "write_position", pinned)
+    return pinned
 
 
 def _needs_postgresql():
@@ -51,8 +75,7 @@ def _client(user):
 
 
 @on
-def test_a_page_is_served_again_until_anything_is_written():
-    _needs_postgresql()
+def test_a_page_is_served_again_until_anything_is_written(writes):
     reseller, ruser, _provider, _p = make_partnered()
     tenant, _ = make_customer(name="Wingtip Toys")
     relate(tenant, reseller, kind="direct")
@@ -63,6 +86,7 @@ def test_a_page_is_served_again_until_anything_is_written():
     assert again.content == first.content and "Wingtip Toys" in again.content.decode()
     # Any write (here straight through the ORM, as a script or ops would) and the page is rendered again.
     CustomerAccount.objects.filter(tenant=tenant).update(company_name="Wingtip Toys Renamed")
+    writes.happened()
     after = client.get("/customers/")
     assert after[pagecache.HEADER] == "miss" and "Wingtip Toys Renamed" in after.content.decode()
     # Another query string is another page.
@@ -70,8 +94,7 @@ def test_a_page_is_served_again_until_anything_is_written():
 
 
 @on
-def test_never_another_users_page():
-    _needs_postgresql()
+def test_never_another_users_page(writes):
     ruser, ouser, mine = _two_partners()
     me, them = _client(ruser), _client(ouser)
     me.get("/customers/")
@@ -85,8 +108,7 @@ def test_never_another_users_page():
 
 
 @on
-def test_a_pending_message_is_shown_not_a_stored_page():
-    _needs_postgresql()
+def test_a_pending_message_is_shown_not_a_stored_page(writes):
     reseller, ruser, _provider, _p = make_partnered()
     client = _client(ruser)
     client.get("/customers/")
@@ -116,6 +138,14 @@ def test_off_by_default_in_tests_and_with_zero_seconds():
     assert pagecache.HEADER not in client.get("/customers/")
 
 
+def test_any_write_moves_the_write_position():
+    _needs_postgresql()
+    tenant, _ = make_customer(name="Moved Co")
+    before = pagecache.write_position()
+    CustomerAccount.objects.filter(tenant=tenant).update(company_name="Moved Co 2")  # not committed yet
+    assert pagecache.write_position() != before
+
+
 def test_sqlite_has_no_write_position():
     if connection.vendor == "sqlite":
         assert pagecache.write_position() is None
@@ -124,8 +154,7 @@ def test_sqlite_has_no_write_position():
 
 
 @on
-def test_a_stored_pages_forms_still_post():
-    _needs_postgresql()
+def test_a_stored_pages_forms_still_post(writes):
     import re
 
     reseller, ruser, _provider, _p = make_partnered()
@@ -146,8 +175,7 @@ def test_a_stored_pages_forms_still_post():
 
 
 @on
-def test_an_api_list_is_answered_again_only_for_the_same_credentials_and_no_write():
-    _needs_postgresql()
+def test_an_api_list_is_answered_again_only_for_the_same_credentials_and_no_write(writes):
     from tenants.services import api_token_create
 
     ruser, ouser, mine = _two_partners()
@@ -164,14 +192,14 @@ def test_an_api_list_is_answered_again_only_for_the_same_credentials_and_no_writ
     # A stored answer never skips authentication.
     assert Client(HTTP_AUTHORIZATION="Bearer forged").get("/v1/customers").status_code == 401
     CustomerAccount.objects.filter(tenant=mine).update(company_name="Mine Renamed")
+    writes.happened()
     after = me.get("/v1/customers")
     assert after[pagecache.HEADER] == "miss"
     assert after.json()["items"][0]["companyProfile"]["companyName"] == "Mine Renamed"
 
 
 @on
-def test_an_admin_changelist_is_served_again_until_a_write():
-    _needs_postgresql()
+def test_an_admin_changelist_is_served_again_until_a_write(writes):
     from tests.factories import UserFactory
 
     ops = UserFactory(tenant=None, is_staff=True, is_superuser=True)
@@ -184,13 +212,13 @@ def test_an_admin_changelist_is_served_again_until_a_write():
     assert (first[pagecache.HEADER], again[pagecache.HEADER]) == ("miss", "hit")
     assert again.content == first.content and "Listed Co" in again.content.decode()
     CustomerAccount.objects.filter(tenant=tenant).update(company_name="Relisted Co")
+    writes.happened()
     after = client.get(url)
     assert after[pagecache.HEADER] == "miss" and "Relisted Co" in after.content.decode()
 
 
 @on
-def test_a_hard_reload_renders_the_page():
-    _needs_postgresql()
+def test_a_hard_reload_renders_the_page(writes):
     reseller, ruser, _provider, _p = make_partnered()
     client = _client(ruser)
     client.get("/customers/")
