@@ -10,6 +10,13 @@ from tests.customers.factories import make_customer, make_partnered, order, rela
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _offers():
+    from customers.catalog import offers_seed
+
+    offers_seed()  # a transactional test starts from empty tables, the catalog included
+
+
 def test_an_opened_row_shows_its_details_and_a_gone_customer_says_so(page, sign_in, console_errors):
     reseller, ruser, provider, puser = make_partnered()
     kept, _ = make_customer(name="Kept Co")
