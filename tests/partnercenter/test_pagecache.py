@@ -74,6 +74,15 @@ def _client(user):
     return client
 
 
+def _with_a_stored_page():
+    """A partner user's client whose Customers page is now served from the cache."""
+    _reseller, ruser, _provider, _p = make_partnered()
+    client = _client(ruser)
+    client.get("/customers/")
+    assert client.get("/customers/")[pagecache.HEADER] == "hit"
+    return ruser, client
+
+
 @on
 def test_a_page_is_served_again_until_anything_is_written(writes):
     reseller, ruser, _provider, _p = make_partnered()
@@ -109,10 +118,7 @@ def test_never_another_users_page(writes):
 
 @on
 def test_a_pending_message_is_shown_not_a_stored_page(writes):
-    reseller, ruser, _provider, _p = make_partnered()
-    client = _client(ruser)
-    client.get("/customers/")
-    assert client.get("/customers/")[pagecache.HEADER] == "hit"
+    ruser, client = _with_a_stored_page()
     request = RequestFactory().get("/customers/")
     request.user = ruser
     request.COOKIES = {k: v.value for k, v in client.cookies.items()}
@@ -219,8 +225,5 @@ def test_an_admin_changelist_is_served_again_until_a_write(writes):
 
 @on
 def test_a_hard_reload_renders_the_page(writes):
-    reseller, ruser, _provider, _p = make_partnered()
-    client = _client(ruser)
-    client.get("/customers/")
-    assert client.get("/customers/")[pagecache.HEADER] == "hit"
+    _ruser, client = _with_a_stored_page()
     assert pagecache.HEADER not in client.get("/customers/", headers={"Cache-Control": "no-cache"})
